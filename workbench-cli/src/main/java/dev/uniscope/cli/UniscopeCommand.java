@@ -1,5 +1,6 @@
 package dev.uniscope.cli;
 
+import dev.uniscope.cli.run.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "uniscope 0.1.0",
     description = "Observability and debugging workbench for the Uniscope unikernel.",
-    subcommands = {CommandLine.HelpCommand.class, BootCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, RunCommand.class})
 public final class UniscopeCommand implements Runnable {
 
   @Override
@@ -27,6 +28,24 @@ public final class UniscopeCommand implements Runnable {
 
   /** Runs the command line and returns the exit code; tests call this instead of {@link #main}. */
   public static int execute(String... args) {
-    return new CommandLine(new UniscopeCommand()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The configured command line. A command that fails prints one line saying what went wrong (bad
+   * input is a usage error, exit 2), not a stack trace; {@code UNISCOPE_DEBUG=1} adds it.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new UniscopeCommand());
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("uniscope " + cmd.getCommandName() + ": " + e.getMessage());
+          if (System.getenv("UNISCOPE_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+          }
+          cmd.getErr().flush();
+          return e instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.APP_FAILED;
+        });
+    return cl;
   }
 }
