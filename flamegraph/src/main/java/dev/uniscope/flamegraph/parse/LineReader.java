@@ -1,0 +1,72 @@
+package dev.uniscope.flamegraph.parse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Splits a byte stream into lines without decoding or copying them. Memory is bounded: a line
+ * longer than {@code maxLineBytes} is reported (or rejected) and skipped, never buffered whole.
+ */
+final class LineReader {
+  static final int DEFAULT_MAX_LINE = 16 << 20;
+
+  private LineReader() {}
+
+  static void read(
+      InputStream in, int maxLineBytes, LineSink sink, OnMalformed policy, ProblemListener problems)
+      throws IOException {
+    byte[] buf = new byte[1 << 20];
+    int len = 0;
+    long lineNo = 1;
+    boolean skippingLongLine = false;
+    while (true) {
+      if (len == buf.length) {
+        if (buf.length < maxLineBytes) {
+          buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, maxLineBytes));
+        } else {
+          // The line does not fit: drop what we have and skip to its end.
+          InputProblem p =
+              new InputProblem(lineNo, "line longer than " + maxLineBytes + " bytes, skipped");
+          if (policy == OnMalformed.REJECT) {
+            throw new MalformedInputException(p);
+          }
+          if (!skippingLongLine) {
+            problems.report(p);
+          }
+          skippingLongLine = true;
+          len = 0;
+        }
+      }
+      int n = in.read(buf, len, buf.length - len);
+      if (n < 0) {
+        break;
+      }
+      int end = len + n;
+      int start = 0;
+      int i = len;
+      while (true) {
+        while (i < end && buf[i] != '\n') {
+          i++;
+        }
+        if (i == end) {
+          break;
+        }
+        if (skippingLongLine) {
+          skippingLongLine = false;
+        } else {
+          sink.line(buf, start, i, lineNo);
+        }
+        lineNo++;
+        start = ++i;
+      }
+      len = end - start;
+      if (start > 0 && len > 0) {
+        System.arraycopy(buf, start, buf, 0, len);
+      }
+    }
+    if (len > 0 && !skippingLongLine) {
+      sink.line(buf, 0, len, lineNo);
+    }
+  }
+}
