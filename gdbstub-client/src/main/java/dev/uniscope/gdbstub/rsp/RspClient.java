@@ -519,7 +519,8 @@ public final class RspClient implements AutoCloseable {
         if (s.signal() != StopReply.SIGTRAP || target == null) {
           yield CompletableFuture.completedFuture(new StopEvent.Signalled(th, s.signal(), r));
         }
-        yield readRegisterLong(th, target.pc().name())
+        yield readRegisters(th)
+            .thenApply(RspClient::linearPc)
             .thenApply(
                 pc -> {
                   if (s.watch().isPresent()) {
@@ -536,6 +537,19 @@ public final class RspClient implements AutoCloseable {
                 });
       }
     };
+  }
+
+  /**
+   * The PC as QEMU compares it with breakpoints: {@code rip}, plus the CS base in x86 real mode
+   * (firmware), where {@code rip} alone is CS-relative.
+   */
+  static long linearPc(RegisterValues regs) {
+    TargetDescription td = regs.layout();
+    long pc = regs.get(td.pc().name());
+    if (regs.has("cr0") && regs.has("cs") && (regs.get("cr0") & 1) == 0) {
+      return ((regs.get("cs") & 0xffff) << 4) + (pc & 0xffff);
+    }
+    return pc;
   }
 
   // ---- monitor ----

@@ -344,9 +344,13 @@ public final class RspConnection implements AutoCloseable {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       owner.fail(
-          new RspException(
-              "protocol error from gdb stub at " + owner.endpoint + ": " + cause.getMessage(),
-              cause));
+          cause instanceof java.io.IOException
+              ? new RspException.Closed(
+                  "connection to gdb stub at " + owner.endpoint + " lost: " + cause.getMessage(),
+                  cause)
+              : new RspException(
+                  "protocol error from gdb stub at " + owner.endpoint + ": " + cause.getMessage(),
+                  cause));
       ctx.close();
     }
   }
