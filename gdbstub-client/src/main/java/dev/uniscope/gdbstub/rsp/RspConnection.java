@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -79,6 +80,8 @@ public final class RspConnection implements AutoCloseable {
                     conn.channel = ch;
                     conn.loop = ch.eventLoop();
                     ch.pipeline()
+                        // One write syscall per read batch instead of one per ack/request.
+                        .addLast("flush", new FlushConsolidationHandler(256, true))
                         .addLast("frames", new RspFrameDecoder(maxPayload))
                         .addLast("encoder", new RspFrameEncoder())
                         .addLast("acks", new RspAckHandler())

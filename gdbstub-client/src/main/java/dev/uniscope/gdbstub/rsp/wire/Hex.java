@@ -31,16 +31,33 @@ public final class Hex {
     if (src.readableBytes() < 2 * len) {
       return false;
     }
-    int p = src.readerIndex();
+    byte[] a;
+    int p;
+    if (src.hasArray()) {
+      a = src.array();
+      p = src.arrayOffset() + src.readerIndex();
+    } else {
+      a = new byte[2 * len];
+      src.getBytes(src.readerIndex(), a);
+      p = 0;
+    }
+    int bad = 0;
     for (int i = 0; i < len; i++) {
-      int hi = digit(src.getByte(p++));
-      int lo = digit(src.getByte(p++));
-      if ((hi | lo) < 0) {
-        return false;
-      }
+      int hi = VALUE[a[p++] & 0xff];
+      int lo = VALUE[a[p++] & 0xff];
+      bad |= hi | lo;
       dst[off + i] = (byte) ((hi << 4) | lo);
     }
-    return true;
+    return bad >= 0;
+  }
+
+  /** Digit values by byte, -1 for non-digits (table lookup: bulk reads decode megabytes). */
+  private static final int[] VALUE = new int[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      VALUE[i] = digit((byte) i);
+    }
   }
 
   /** Decodes a whole hex string; throws on odd length or bad digits. */

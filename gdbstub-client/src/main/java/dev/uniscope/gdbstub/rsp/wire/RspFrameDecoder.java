@@ -3,6 +3,7 @@ package dev.uniscope.gdbstub.rsp.wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
 import java.util.List;
 
 /**
@@ -75,11 +76,10 @@ public final class RspFrameDecoder extends ByteToMessageDecoder {
     if (hash + 2 >= end) {
       return false;
     }
-    int actual = 0;
-    for (int i = start + 1; i < hash; i++) {
-      actual += in.getByte(i) & 0xff;
-    }
-    actual &= 0xff;
+    ChecksumScan scan = this.scan;
+    scan.reset();
+    in.forEachByte(start + 1, hash - start - 1, scan);
+    int actual = scan.sum & 0xff;
     int hi = Hex.digit(in.getByte(hash + 1));
     int lo = Hex.digit(in.getByte(hash + 2));
     int rawLength = hash - start - 1;
@@ -89,8 +89,35 @@ public final class RspFrameDecoder extends ByteToMessageDecoder {
       out.add(new RspCorrupt(expected, actual, rawLength));
       return true;
     }
-    out.add(new RspPacket(expand(in, start + 1, hash)));
+    if (!scan.special && rawLength <= maxPayload) {
+      // Nothing escaped or run-length encoded (every m/g reply from QEMU): no copy.
+      out.add(new RspPacket(in.retainedSlice(start + 1, rawLength)));
+    } else {
+      out.add(new RspPacket(expand(in, start + 1, hash)));
+    }
     return true;
+  }
+
+  private final ChecksumScan scan = new ChecksumScan();
+
+  /** Sums the raw bytes and notes whether any escape or run-length marker occurs. */
+  private static final class ChecksumScan implements ByteProcessor {
+    int sum;
+    boolean special;
+
+    void reset() {
+      sum = 0;
+      special = false;
+    }
+
+    @Override
+    public boolean process(byte b) {
+      sum += b & 0xff;
+      if (b == '}' || b == '*') {
+        special = true;
+      }
+      return true;
+    }
   }
 
   private ByteBuf expand(ByteBuf in, int from, int to) {
