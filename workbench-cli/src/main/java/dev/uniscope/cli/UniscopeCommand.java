@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "uniscope 0.1.0",
     description = "Observability and debugging workbench for the Uniscope unikernel.",
-    subcommands = {CommandLine.HelpCommand.class, RunCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      RunCommand.class,
+      dev.uniscope.cli.flame.CollapseCommand.class,
+      dev.uniscope.cli.flame.FlameGraphCommand.class
+    })
 public final class UniscopeCommand implements Runnable {
 
   @Override
