@@ -1,0 +1,47 @@
+/*
+ * crash: works for a while, then writes through NULL.
+ *
+ * Known answer: a page fault (exception 14, write, cr2=0x0) in
+ * crash_write_null, called by crash_level2, called by crash_level1
+ * (three calls deep from crash_main).  The panic backtrace names
+ * crash_write_null+0x.., crash_level2+0x.., crash_level1+0x.., crash_main+0x..
+ */
+#include "app.h"
+
+static volatile int sink;
+
+noinline void crash_write_null(int v) {
+    volatile int *p = 0;
+    *p = v; /* the crash */
+}
+
+noinline void crash_level2(int v) {
+    crash_write_null(v + 1);
+    sink = v;
+}
+
+noinline void crash_level1(int v) {
+    crash_level2(v + 1);
+    sink = v;
+}
+
+static int crash_main(const char *args) {
+    (void)args;
+    printk("crash: known-answer fault=page-fault cr2=0x0 function=crash_write_null "
+           "chain=crash_write_null<crash_level2<crash_level1<crash_main\n");
+    uint64_t work = app_arg_u64("duration", 300);
+    uint64_t end = now_ns() + work * 1000000;
+    int rounds = 0;
+    while (now_ns() < end) {
+        void *p = kmalloc(128);
+        memset(p, rounds, 128);
+        kfree(p);
+        sleep_ms(10);
+        rounds++;
+    }
+    printk("crash: worked %d rounds, now writing through NULL\n", rounds);
+    crash_level1(rounds);
+    return 1; /* not reached */
+}
+
+APP_DEFINE(crash, crash_main, "NULL write three calls deep after some work");

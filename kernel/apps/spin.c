@@ -1,0 +1,114 @@
+/*
+ * spin: CPU burner with a known profile.
+ *
+ * Known answer: on every CPU, burn_a, burn_b and burn_c take 50 %, 30 %
+ * and 20 % of the TSC time spent burning (5:3:2 units per round).  Each
+ * is reached through spin_worker -> spin_round -> spin_dispatch ->
+ * spin_phase -> burn_x (call chain five deep).  Runs `duration=` ms
+ * (default 2000).  Prints:
+ *   spin: known-answer burn_a=50 burn_b=30 burn_c=20
+ *   spin: result cpu=N burn_a=PP.P burn_b=PP.P burn_c=PP.P      (per CPU)
+ *   spin: result total burn_a=PP.P burn_b=PP.P burn_c=PP.P
+ */
+#include "app.h"
+
+#define UNIT_US 200
+
+struct spin_stats {
+    uint64_t a, b, c, rounds;
+    uint64_t end_ns;
+};
+
+static noinline void burn_until(uint64_t tsc_end) {
+    while (rdtsc() < tsc_end)
+        __asm__ volatile("" ::: "memory");
+}
+
+static noinline uint64_t burn_a(uint64_t units) {
+    uint64_t t0 = rdtsc();
+    burn_until(t0 + units * UNIT_US * tsc_khz() / 1000);
+    return rdtsc() - t0;
+}
+
+static noinline uint64_t burn_b(uint64_t units) {
+    uint64_t t0 = rdtsc();
+    burn_until(t0 + units * UNIT_US * tsc_khz() / 1000);
+    return rdtsc() - t0;
+}
+
+static noinline uint64_t burn_c(uint64_t units) {
+    uint64_t t0 = rdtsc();
+    burn_until(t0 + units * UNIT_US * tsc_khz() / 1000);
+    return rdtsc() - t0;
+}
+
+static noinline void spin_phase(struct spin_stats *s, int which) {
+    if (which == 0)
+        s->a += burn_a(5);
+    else if (which == 1)
+        s->b += burn_b(3);
+    else
+        s->c += burn_c(2);
+}
+
+static noinline void spin_dispatch(struct spin_stats *s) {
+    for (int i = 0; i < 3; i++)
+        spin_phase(s, i);
+}
+
+static noinline void spin_round(struct spin_stats *s) {
+    spin_dispatch(s);
+    s->rounds++;
+}
+
+static void spin_worker(void *arg) {
+    struct spin_stats *s = arg;
+    while (now_ns() < s->end_ns)
+        spin_round(s);
+}
+
+static void pct(char *buf, size_t n, uint64_t part, uint64_t total) {
+    uint64_t permille = total ? part * 1000 / total : 0;
+    snprintf(buf, n, "%lu.%lu", permille / 10, permille % 10);
+}
+
+static int spin_main(const char *args) {
+    (void)args;
+    int n = app_ncpus();
+    uint64_t dur = app_arg_u64("duration", 2000);
+    printk("spin: known-answer burn_a=50 burn_b=30 burn_c=20\n");
+    struct spin_stats *st = kzalloc(sizeof *st * (size_t)n);
+    struct thread **t = kzalloc(sizeof *t * (size_t)n);
+    uint64_t end = now_ns() + dur * 1000000;
+    for (int i = 0; i < n; i++) {
+        st[i].end_ns = end;
+        char name[16];
+        snprintf(name, sizeof name, "spin/%d", i);
+        t[i] = thread_create(name, spin_worker, &st[i], i);
+    }
+    uint64_t ta = 0, tb = 0, tc = 0;
+    for (int i = 0; i < n; i++) {
+        thread_join(t[i]);
+        uint64_t tot = st[i].a + st[i].b + st[i].c;
+        char a[16], b[16], c[16];
+        pct(a, sizeof a, st[i].a, tot);
+        pct(b, sizeof b, st[i].b, tot);
+        pct(c, sizeof c, st[i].c, tot);
+        printk("spin: result cpu=%d burn_a=%s burn_b=%s burn_c=%s rounds=%lu\n", i, a, b, c,
+               st[i].rounds);
+        ta += st[i].a;
+        tb += st[i].b;
+        tc += st[i].c;
+    }
+    char a[16], b[16], c[16];
+    uint64_t tot = ta + tb + tc;
+    pct(a, sizeof a, ta, tot);
+    pct(b, sizeof b, tb, tot);
+    pct(c, sizeof c, tc, tot);
+    printk("spin: result total burn_a=%s burn_b=%s burn_c=%s\n", a, b, c);
+    kfree(st);
+    kfree(t);
+    return 0;
+}
+
+APP_DEFINE(spin, spin_main, "three functions burn CPU 50/30/20 on every CPU");

@@ -1,0 +1,63 @@
+/* Selecting and running the one application linked into the image. */
+#include "app.h"
+#include "bootinfo.h"
+#include "cmdline.h"
+
+extern const struct app __apps_start[], __apps_end[];
+
+uint64_t app_arg_u64(const char *key, uint64_t def) {
+    return cmdline_u64(key, def);
+}
+
+/* Trace-marker seams (instrumentation issue). */
+void trace_marker(const char *name) {
+    (void)name;
+}
+void trace_begin(const char *name) {
+    (void)name;
+}
+void trace_end(const char *name) {
+    (void)name;
+}
+
+static const struct app *find_app(void) {
+    char name[32];
+    if (cmdline_get(kernel_cmdline, "app", name, sizeof name)) {
+        for (const struct app *a = __apps_start; a < __apps_end; a++)
+            if (!strcmp(a->name, name))
+                return a;
+        printk("app: unknown app '%s'; available:", name);
+        for (const struct app *a = __apps_start; a < __apps_end; a++)
+            printk(" %s", a->name);
+        printk("\n");
+        return 0;
+    }
+    for (const struct app *a = __apps_start; a < __apps_end; a++)
+        if (a->external)
+            return a;
+    for (const struct app *a = __apps_start; a < __apps_end; a++)
+        if (!strcmp(a->name, "kvstore"))
+            return a;
+    return 0;
+}
+
+static void app_thread(void *arg) {
+    const struct app *a = arg;
+    uint64_t boot_us = (rdtsc() - bootinfo.tsc_entry) * 1000 / tsc_khz();
+    printk("app: start name=%s cpus=%d boot_us=%lu\n", a->name, ncpus, boot_us);
+    int status = a->main(kernel_cmdline);
+    uint64_t in_use, na, nf;
+    heap_stats(&in_use, &na, &nf);
+    printk("app: heap in_use=%lu allocs=%lu frees=%lu\n", in_use, na, nf);
+    printk("app: exit name=%s status=%d\n", a->name, status);
+    machine_exit(status & 0x7f);
+}
+
+void app_start(void) {
+    const struct app *a = find_app();
+    if (!a) {
+        printk("app: exit name=none status=%d\n", 0x7e);
+        machine_exit(0x7e);
+    }
+    thread_create("main", app_thread, (void *)a, 0);
+}

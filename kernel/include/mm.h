@@ -1,0 +1,47 @@
+/* Memory management: physical pages, kernel mappings, heap, stacks. */
+#ifndef MM_H
+#define MM_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define KSTACK_SIZE (32 * 1024)
+
+/* Physical pages (mm/pmm.c) */
+void pmm_init(void);
+uint64_t pmm_alloc(void);            /* zeroed page, physical address; panics when out */
+uint64_t pmm_alloc_contig(size_t n); /* n contiguous pages, or 0 */
+void pmm_free(uint64_t pa);
+uint64_t pmm_free_pages(void);
+uint64_t pmm_total_pages(void);
+
+/* Kernel mappings (mm/vm.c) */
+void vm_map(uint64_t va, uint64_t pa, uint64_t flags);
+void vm_unmap(uint64_t va);
+uint64_t vm_query(uint64_t va); /* leaf PTE or 0 */
+int vm_is_mapped(uint64_t va);
+void vm_drop_identity(void);
+void *stack_alloc(size_t size); /* guard page below, random gap */
+void stack_free(void *base, size_t size);
+
+/* Heap (mm/heap.c) */
+void heap_init(void);
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void kfree(void *p);
+size_t kmalloc_size(const void *p);
+void heap_stats(uint64_t *in_use, uint64_t *nallocs, uint64_t *nfrees);
+uint64_t heap_mapped_end(void);
+
+/*
+ * Heap debugging seam (filled in by the instrumentation issue): when set,
+ * on_alloc runs after every successful kmalloc and on_free before every
+ * kfree, with the caller's return address.  Both run with the heap lock
+ * released and must not allocate.  A redzone/poisoning layer can wrap
+ * kmalloc/kfree in mm/heap.c itself; heap_core stays untouched.
+ */
+struct heap_hooks {
+    void (*on_alloc)(void *ptr, size_t size, void *caller);
+    void (*on_free)(void *ptr, size_t size, void *caller);
+};
+void heap_set_hooks(const struct heap_hooks *hooks);
+#endif

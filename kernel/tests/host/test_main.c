@@ -1,0 +1,44 @@
+/* Host-side unit tests for the kernel's pure code.  Prints one line per
+ * test and the summary line `N passed, N failed`. */
+#include <stdio.h>
+#include "test.h"
+
+int test_failed_checks;
+
+#define TESTS(X)                                                                                   \
+    X(test_cmdline_flags)                                                                          \
+    X(test_cmdline_values)                                                                         \
+    X(test_cmdline_numbers)                                                                        \
+    X(test_reloc_apply)                                                                            \
+    X(test_reloc_rejects)                                                                          \
+    X(test_kaslr_slots)                                                                            \
+    X(test_splitmix_reproducible)                                                                  \
+    X(test_printf_basic)                                                                           \
+    X(test_printf_truncation)                                                                      \
+    X(test_heap_classes)                                                                           \
+    X(test_heap_alloc_free)                                                                        \
+    X(test_heap_reuse_and_errors)                                                                  \
+    X(test_pmm_basic)                                                                              \
+    X(test_pmm_exhaust)
+
+#define DECLARE(t) void t(void);
+TESTS(DECLARE)
+
+int main(void) {
+    int passed = 0, failed = 0;
+#define RUN(t)                                                                                     \
+    do {                                                                                           \
+        int before = test_failed_checks;                                                           \
+        t();                                                                                       \
+        if (test_failed_checks == before) {                                                        \
+            passed++;                                                                              \
+            printf("PASS %s\n", #t);                                                               \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            printf("FAIL %s\n", #t);                                                               \
+        }                                                                                          \
+    } while (0);
+    TESTS(RUN)
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
