@@ -25,8 +25,15 @@ public final class Kernel {
     throw new IllegalStateException("cannot find the repository root above " + start);
   }
 
-  /** {@code kernel/build/uniscope.elf}, after an incremental {@code make -C kernel}. */
+  /**
+   * {@code kernel/build/uniscope.elf}, after an incremental {@code make -C kernel}; or, when the
+   * system property {@code uniscope.kernel} names an image, that image as it is (no make).
+   */
   public static synchronized Path elf() {
+    String given = System.getProperty("uniscope.kernel");
+    if (given != null && !given.isBlank()) {
+      return Path.of(given).toAbsolutePath();
+    }
     if (built == null) {
       make(List.of());
       built = root().resolve("kernel/build/uniscope.elf");

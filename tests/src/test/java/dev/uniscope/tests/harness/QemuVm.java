@@ -47,28 +47,26 @@ public final class QemuVm implements AutoCloseable {
       cmd = cmd.withQmpSocket(dir.resolve("qmp.sock"));
     }
     try {
-      this.process =
-          QemuProcess.start(
-              cmd,
-              bytes -> console.append(new String(bytes, StandardCharsets.ISO_8859_1)),
-              bytes -> stderr.append(new String(bytes, StandardCharsets.ISO_8859_1)));
+      this.process = QemuProcess.start(cmd, sinkFor(console), sinkFor(stderr));
     } catch (IOException e) {
       QemuProcess.deleteDir(dir);
       throw e;
     }
-    // The consoles end when QEMU closes its pipes.
-    Thread.ofPlatform()
-        .daemon()
-        .start(
-            () -> {
-              try {
-                process.awaitExit(Duration.ofDays(1));
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              console.close();
-              stderr.close();
-            });
+  }
+
+  /** Feeds a log; the log ends only when QEMU closes the stream, so no output is lost. */
+  private static QemuProcess.Sink sinkFor(ConsoleLog log) {
+    return new QemuProcess.Sink() {
+      @Override
+      public void accept(byte[] chunk) {
+        log.append(new String(chunk, StandardCharsets.ISO_8859_1));
+      }
+
+      @Override
+      public void end() {
+        log.close();
+      }
+    };
   }
 
   public static Builder builder() {
@@ -126,7 +124,12 @@ public final class QemuVm implements AutoCloseable {
         .orElseThrow(
             () ->
                 new TimeoutException(
-                    "QEMU still running after " + timeout + "; console was:\n" + console.text()));
+                    "QEMU still running after "
+                        + timeout
+                        + "; console was:\n"
+                        + console.text()
+                        + "\nQEMU stderr:\n"
+                        + stderr.text()));
   }
 
   public boolean isAlive() {

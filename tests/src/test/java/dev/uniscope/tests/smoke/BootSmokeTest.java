@@ -22,8 +22,7 @@ class BootSmokeTest {
   void kernelBootsPrintsBannerAndExitsWithAppStatus() throws Exception {
     try (QemuVm vm = QemuVm.builder().append("app=spin").smp(2).start()) {
       vm.console().awaitLine(BANNER, Duration.ofMinutes(2));
-      QemuVm.ExitStatus exit = null;
-      exit = vm.awaitExit(Duration.ofMinutes(4));
+      var exit = vm.awaitExit(Duration.ofMinutes(4));
       assertThat(exit.guestCode())
           .as("guest exit via isa-debug-exit; console:%n%s", vm.console().text())
           .contains(0);

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,16 +72,26 @@ public final class RunCommand implements Callable<Integer> {
             .withExtra(List.of("-action", "panic=exit-failure"));
     System.err.printf("uniscope: booting %s with '%s' on %d vCPU(s)%n", image, cmdline, smp);
     long start = System.nanoTime();
+    CountDownLatch consoleDone = new CountDownLatch(1);
+    QemuProcess.Sink console =
+        new QemuProcess.Sink() {
+          @Override
+          public void accept(byte[] bytes) {
+            out.write(bytes, 0, bytes.length);
+            out.flush();
+          }
+
+          @Override
+          public void end() {
+            consoleDone.countDown();
+          }
+        };
     try (QemuProcess qemu =
-        QemuProcess.start(
-            cmd,
-            bytes -> {
-              out.write(bytes, 0, bytes.length);
-              out.flush();
-            },
-            bytes -> System.err.write(bytes, 0, bytes.length))) {
+        QemuProcess.start(cmd, console, bytes -> System.err.write(bytes, 0, bytes.length))) {
       Duration wait = duration != null ? duration : timeout;
       Optional<QemuProcess.ExitStatus> exit = qemu.awaitExit(wait);
+      // Let the last console bytes out before our summary line.
+      consoleDone.await(5, TimeUnit.SECONDS);
       double secs = (System.nanoTime() - start) / 1e9;
       if (exit.isEmpty()) {
         if (duration != null) {

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -36,12 +35,22 @@ public final class QemuProcess implements AutoCloseable {
     this.command = command;
   }
 
+  /** Receives one of QEMU's output streams. */
+  @FunctionalInterface
+  public interface Sink {
+    /** A chunk as it arrived. */
+    void accept(byte[] chunk);
+
+    /** The stream ended: QEMU closed it, normally by exiting. Everything has been delivered. */
+    default void end() {}
+  }
+
   /**
    * Starts QEMU. {@code stdout} and {@code stderr} receive raw chunks as they arrive, on daemon
    * threads, until QEMU closes them.
    */
-  public static QemuProcess start(
-      QemuCommand command, Consumer<byte[]> stdout, Consumer<byte[]> stderr) throws IOException {
+  public static QemuProcess start(QemuCommand command, Sink stdout, Sink stderr)
+      throws IOException {
     Process p;
     try {
       p = new ProcessBuilder(command.argv()).start();
@@ -57,7 +66,7 @@ public final class QemuProcess implements AutoCloseable {
     return new QemuProcess(p, command);
   }
 
-  private static void pump(InputStream in, Consumer<byte[]> sink, String name) {
+  private static void pump(InputStream in, Sink sink, String name) {
     Thread.ofPlatform()
         .daemon()
         .name(name)
@@ -71,6 +80,8 @@ public final class QemuProcess implements AutoCloseable {
                 }
               } catch (IOException e) {
                 // QEMU went away: the stream is over.
+              } finally {
+                sink.end();
               }
             });
   }

@@ -63,12 +63,27 @@ public final class QmpClient implements AutoCloseable {
     execute("qmp_capabilities", null);
   }
 
-  /** Connects to QMP at {@code socket} and negotiates capabilities. */
+  /**
+   * Connects to QMP at {@code socket} and negotiates capabilities. QEMU creates the socket file a
+   * moment before it listens, so a refused connection is retried until the timeout.
+   */
   public static QmpClient connect(Path socket, Duration timeout) throws QmpException {
     SocketChannel ch = null;
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-      ch.connect(UnixDomainSocketAddress.of(socket));
+      while (true) {
+        ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+          ch.connect(UnixDomainSocketAddress.of(socket));
+          break;
+        } catch (java.net.ConnectException e) {
+          ch.close();
+          if (System.nanoTime() > deadline || !java.nio.file.Files.exists(socket)) {
+            throw e;
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
+      }
       return new QmpClient(ch, timeout);
     } catch (IOException e) {
       closeQuietly(ch);
