@@ -10,22 +10,26 @@
 
 static volatile int sink;
 
-noinline void crash_write_null(int v) {
+noinline void crash_write_null(int v)
+{
     volatile int *p = 0;
     *p = v; /* the crash */
 }
 
-noinline void crash_level2(int v) {
+noinline void crash_level2(int v)
+{
     crash_write_null(v + 1);
     sink = v;
 }
 
-noinline void crash_level1(int v) {
+noinline void crash_level1(int v)
+{
     crash_level2(v + 1);
     sink = v;
 }
 
-static int crash_main(const char *args) {
+static int crash_main(const char *args)
+{
     (void)args;
     printk("crash: known-answer fault=page-fault cr2=0x0 function=crash_write_null "
            "chain=crash_write_null<crash_level2<crash_level1<crash_main\n");

@@ -46,14 +46,16 @@ static uint64_t n_req, n_get, n_hit, n_put, n_del, n_leak;
 static struct mutex stat_lock = MUTEX_INIT;
 static void *audit_sink; /* overwritten: the leak is real */
 
-static uint64_t rng_next(uint64_t *s) {
+static uint64_t rng_next(uint64_t *s)
+{
     *s ^= *s << 13;
     *s ^= *s >> 7;
     *s ^= *s << 17;
     return *s;
 }
 
-static noinline void kvs_audit(uint64_t seq) {
+static noinline void kvs_audit(uint64_t seq)
+{
     uint64_t *rec = kmalloc(48);
     rec[0] = seq;
     rec[1] = now_ns();
@@ -61,7 +63,8 @@ static noinline void kvs_audit(uint64_t seq) {
     audit_sink = 0;
 }
 
-static noinline void kvs_put(uint64_t key, uint64_t seq) {
+static noinline void kvs_put(uint64_t key, uint64_t seq)
+{
     struct bucket *b = &table[key % NBUCKETS];
     size_t len = 16 + (size_t)(seq % 200);
     char *val = kmalloc(len);
@@ -83,7 +86,8 @@ static noinline void kvs_put(uint64_t key, uint64_t seq) {
     kfree(old);
 }
 
-static noinline int kvs_get(uint64_t key) {
+static noinline int kvs_get(uint64_t key)
+{
     struct bucket *b = &table[key % NBUCKETS];
     int hit = 0;
     mutex_lock(&b->lock);
@@ -98,7 +102,8 @@ static noinline int kvs_get(uint64_t key) {
     return hit;
 }
 
-static noinline void kvs_del(uint64_t key) {
+static noinline void kvs_del(uint64_t key)
+{
     struct bucket *b = &table[key % NBUCKETS];
     mutex_lock(&b->lock);
     struct entry **pp = &b->head;
@@ -114,7 +119,8 @@ static noinline void kvs_del(uint64_t key) {
     }
 }
 
-static noinline void kvs_handle(struct req *r) {
+static noinline void kvs_handle(struct req *r)
+{
     if (r->op == 0) {
         int hit = kvs_get(r->key);
         mutex_lock(&stat_lock);
@@ -140,7 +146,8 @@ static noinline void kvs_handle(struct req *r) {
     }
 }
 
-static void generator(void *arg) {
+static void generator(void *arg)
+{
     uint64_t end = *(uint64_t *)arg;
     uint64_t s = 0x9e3779b97f4a7c15ULL, seq = 0;
     while (now_ns() < end) {
@@ -175,7 +182,8 @@ static void generator(void *arg) {
     mutex_unlock(&qlock);
 }
 
-static void worker(void *arg) {
+static void worker(void *arg)
+{
     (void)arg;
     for (;;) {
         mutex_lock(&qlock);
@@ -202,7 +210,8 @@ static void worker(void *arg) {
     }
 }
 
-static int kvstore_main(const char *args) {
+static int kvstore_main(const char *args)
+{
     (void)args;
     int n = app_ncpus();
     for (int i = 0; i < NBUCKETS; i++)

@@ -18,26 +18,31 @@ char *leaky_interior;
 static volatile int holder_ready;
 
 /* Overwrites the only copy of p after touching it, so it really is lost. */
-static noinline void drop(void *p, size_t n) {
+static noinline void drop(void *p, size_t n)
+{
     memset(p, 0xab, n);
     __asm__ volatile("" : : "r"(p) : "memory");
 }
 
-static noinline void leak_small(void) {
+static noinline void leak_small(void)
+{
     for (int i = 0; i < 16; i++)
         drop(kmalloc(64), 64);
 }
 
-static noinline void leak_pages(void) {
+static noinline void leak_pages(void)
+{
     for (int i = 0; i < 4; i++)
         drop(kmalloc(4096), 4096);
 }
 
-static noinline void leak_big(void) {
+static noinline void leak_big(void)
+{
     drop(kmalloc(100000), 100000);
 }
 
-static void holder(void *arg) {
+static void holder(void *arg)
+{
     (void)arg;
     volatile void *mine = kmalloc(512); /* only reference: this stack slot */
     memset((void *)mine, 0x5a, 512);
@@ -46,7 +51,8 @@ static void holder(void *arg) {
         sleep_ms(1000);
 }
 
-static int leaky_main(const char *args) {
+static int leaky_main(const char *args)
+{
     (void)args;
     printk("leaky: known-answer leaks=21 leaked_bytes=1040384 sites=leak_small:16x64,"
            "leak_pages:4x4096,leak_big:1x100000 not_leaks=global:256,stack:512,interior:1024\n");

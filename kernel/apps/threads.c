@@ -24,9 +24,19 @@ static uint64_t produced, consumed, sum;
 static int producers_left;
 static uint64_t items;
 
-static int put(uint64_t v) {
+/* A little work inside the critical section makes the mutex contended. */
+static void hold_work(void)
+{
+    uint64_t end = now_ns() + 20000;
+    while (now_ns() < end)
+        cpu_relax();
+}
+
+static int put(uint64_t v)
+{
     int ok = 0;
     mutex_lock(&ring_lock);
+    hold_work();
     if (ring_count < RING) {
         ring[(ring_head + ring_count) % RING] = v;
         ring_count++;
@@ -38,9 +48,11 @@ static int put(uint64_t v) {
 }
 
 /* 1 = got one, 0 = empty, -1 = empty and all producers are done */
-static int get(uint64_t *v) {
+static int get(uint64_t *v)
+{
     int r;
     mutex_lock(&ring_lock);
+    hold_work();
     if (ring_count) {
         *v = ring[ring_head];
         ring_head = (ring_head + 1) % RING;
@@ -55,7 +67,8 @@ static int get(uint64_t *v) {
     return r;
 }
 
-static void producer(void *arg) {
+static void producer(void *arg)
+{
     (void)arg;
     for (uint64_t i = 1; i <= items; i++) {
         while (!put(i))
@@ -68,7 +81,8 @@ static void producer(void *arg) {
     mutex_unlock(&ring_lock);
 }
 
-static void consumer(void *arg) {
+static void consumer(void *arg)
+{
     (void)arg;
     uint64_t v;
     for (;;) {
@@ -80,7 +94,8 @@ static void consumer(void *arg) {
     }
 }
 
-static int threads_main(const char *args) {
+static int threads_main(const char *args)
+{
     (void)args;
     int n = app_ncpus();
     int np = 2 * n, nc = 2 * n;

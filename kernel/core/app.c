@@ -5,22 +5,27 @@
 
 extern const struct app __apps_start[], __apps_end[];
 
-uint64_t app_arg_u64(const char *key, uint64_t def) {
+uint64_t app_arg_u64(const char *key, uint64_t def)
+{
     return cmdline_u64(key, def);
 }
 
 /* Trace-marker seams (instrumentation issue). */
-void trace_marker(const char *name) {
+void trace_marker(const char *name)
+{
     (void)name;
 }
-void trace_begin(const char *name) {
+void trace_begin(const char *name)
+{
     (void)name;
 }
-void trace_end(const char *name) {
+void trace_end(const char *name)
+{
     (void)name;
 }
 
-static const struct app *find_app(void) {
+static const struct app *find_app(void)
+{
     char name[32];
     if (cmdline_get(kernel_cmdline, "app", name, sizeof name)) {
         for (const struct app *a = __apps_start; a < __apps_end; a++)
@@ -41,7 +46,8 @@ static const struct app *find_app(void) {
     return 0;
 }
 
-static void app_thread(void *arg) {
+static void app_thread(void *arg)
+{
     const struct app *a = arg;
     uint64_t boot_us = (rdtsc() - bootinfo.tsc_entry) * 1000 / tsc_khz();
     printk("app: start name=%s cpus=%d boot_us=%lu\n", a->name, ncpus, boot_us);
@@ -53,7 +59,8 @@ static void app_thread(void *arg) {
     machine_exit(status & 0x7f);
 }
 
-void app_start(void) {
+void app_start(void)
+{
     const struct app *a = find_app();
     if (!a) {
         printk("app: exit name=none status=%d\n", 0x7e);

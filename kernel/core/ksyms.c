@@ -11,17 +11,21 @@ struct ksym {
 };
 extern const char __ksyms_start[];
 
-static uint64_t count(void) {
+static uint64_t count(void)
+{
     return *(const uint64_t *)__ksyms_start;
 }
-static const struct ksym *table(void) {
+static const struct ksym *table(void)
+{
     return (const struct ksym *)(__ksyms_start + 8);
 }
-static const char *names(void) {
+static const char *names(void)
+{
     return (const char *)(table() + count());
 }
 
-const char *ksym_lookup(uint64_t addr, uint64_t *off) {
+const char *ksym_lookup(uint64_t addr, uint64_t *off)
+{
     uint64_t n = count();
     uint64_t link = addr - bootinfo.slide;
     uint64_t text_end = (uint64_t)__text_end - bootinfo.slide;
@@ -39,7 +43,8 @@ const char *ksym_lookup(uint64_t addr, uint64_t *off) {
     return names() + table()[lo].name_off;
 }
 
-uint64_t ksym_address(const char *name) {
+uint64_t ksym_address(const char *name)
+{
     for (uint64_t i = 0; i < count(); i++)
         if (!strcmp(names() + table()[i].name_off, name))
             return table()[i].addr + bootinfo.slide;

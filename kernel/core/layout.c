@@ -18,12 +18,14 @@ extern const char __ksyms_start[], __ksyms_end[];
 extern struct percpu percpu_area[];
 uint64_t stack_region_end(void);
 
-static uint64_t image_phys(const void *va) {
+static uint64_t image_phys(const void *va)
+{
     return (uint64_t)va - bootinfo.virt_base + bootinfo.phys_base;
 }
 
 static void region(uint32_t kind, const char *name, uint64_t start, uint64_t size, uint64_t phys,
-                   uint32_t flags) {
+                   uint32_t flags)
+{
     if (uslayout.nregions >= USLAYOUT_MAX_REGIONS)
         return;
     struct uslayout_region *r = &uslayout.regions[uslayout.nregions++];
@@ -35,7 +37,8 @@ static void region(uint32_t kind, const char *name, uint64_t start, uint64_t siz
     r->phys = phys;
 }
 
-const uint8_t *build_id(uint32_t *len) {
+const uint8_t *build_id(uint32_t *len)
+{
     /* ELF note: namesz, descsz, type, "GNU\0", desc */
     const uint32_t *n = (const uint32_t *)__build_id_note;
     *len = n[1];
@@ -49,7 +52,8 @@ static struct {
     char desc[512];
 } vmci_note __attribute__((aligned(8)));
 
-static void vmcoreinfo(void) {
+static void vmcoreinfo(void)
+{
     uint32_t idlen;
     const uint8_t *id = build_id(&idlen);
     char hex[65];
@@ -71,7 +75,8 @@ static void vmcoreinfo(void) {
         printk("layout: no vmcoreinfo device\n");
 }
 
-void layout_publish(void) {
+void layout_publish(void)
+{
     struct uslayout *l = &uslayout;
     uint32_t idlen;
     const uint8_t *id = build_id(&idlen);

@@ -15,16 +15,19 @@ const char *kernel_cmdline;
 void app_start(void);
 const uint8_t *build_id(uint32_t *len);
 
-int cmdline_has(const char *key) {
+int cmdline_has(const char *key)
+{
     return cmdline_get(kernel_cmdline, key, 0, 0);
 }
 
-uint64_t cmdline_u64(const char *key, uint64_t def) {
+uint64_t cmdline_u64(const char *key, uint64_t def)
+{
     uint64_t v;
     return cmdline_get_u64(kernel_cmdline, key, &v) ? v : def;
 }
 
-noreturn void machine_exit(int code) {
+noreturn void machine_exit(int code)
+{
     outb(0xf4, (uint8_t)code); /* isa-debug-exit: QEMU exits with (code << 1) | 1 */
     for (;;) {
         cli();
@@ -34,14 +37,16 @@ noreturn void machine_exit(int code) {
 
 /* `bootfault` on the command line: a deliberate kernel fault in the boot
  * path, to prove such faults are reported rather than hung. */
-static noinline void boot_fault_inject(void) {
+static noinline void boot_fault_inject(void)
+{
     volatile uint64_t *bad = (volatile uint64_t *)0xdead000000000000UL;
     *bad = 1;
 }
 
 static const char *const seed_names[] = {"rdrand", "tsc", "cmdline", "none"};
 
-void kmain(void) {
+void kmain(void)
+{
     percpu_init_bsp();
     gdt_init_cpu(&percpu_area[0]);
     idt_init();

@@ -51,14 +51,16 @@ static const char *const exc_names[32] = {"divide error",
                                           "security",
                                           "reserved"};
 
-static noreturn void halt_forever(void) {
+static noreturn void halt_forever(void)
+{
     for (;;) {
         cli();
         hlt();
     }
 }
 
-static void print_sym(uint64_t addr) {
+static void print_sym(uint64_t addr)
+{
     uint64_t off;
     const char *name = ksym_lookup(addr, &off);
     if (name)
@@ -68,16 +70,45 @@ static void print_sym(uint64_t addr) {
 }
 
 /* A frame is followed only if it is 8-aligned, canonical upper-half and mapped. */
-static int frame_ok(uint64_t fp) {
+static int frame_ok(uint64_t fp)
+{
     return fp && !(fp & 7) && (fp >> 47) == 0x1ffff && vm_is_mapped(fp) && vm_is_mapped(fp + 8);
 }
 
-static void backtrace_from(uint64_t rip, uint64_t rbp) {
+static void backtrace_from(uint64_t rip, uint64_t rbp, uint64_t rsp)
+{
     printk("backtrace:\n");
     int i = 0;
     printk("  #%d 0x%016lx ", i++, rip);
     print_sym(rip);
     printk("\n");
+    /* If the faulting function has not pushed its frame yet, its caller
+     * is the return address on top of the stack and rbp still belongs
+     * to the caller.  That is the case on its first instruction, right
+     * after `push %rbp`, and in frameless leaf functions (gcc 12 omits
+     * leaf frames despite -mno-omit-leaf-frame-pointer).  A 5-byte
+     * __fentry__ call/NOP before the prologue (-mfentry) is skipped. */
+    uint64_t off;
+    if (rsp && ksym_lookup(rip, &off)) {
+        const uint8_t *fn = (const uint8_t *)(rip - off);
+        uint64_t pro = 0;
+        if (fn[0] == 0xe8 || (fn[0] == 0x0f && fn[1] == 0x1f && fn[2] == 0x44))
+            pro = 5;
+        int has_frame =
+            fn[pro] == 0x55 && fn[pro + 1] == 0x48 && fn[pro + 2] == 0x89 && fn[pro + 3] == 0xe5;
+        uint64_t slot = 0;
+        if (!has_frame || off <= pro)
+            slot = rsp;
+        else if (off == pro + 1)
+            slot = rsp + 8;
+        uint64_t ret_off;
+        if (slot && frame_ok(slot) && ksym_lookup(*(uint64_t *)slot, &ret_off)) {
+            uint64_t ret = *(uint64_t *)slot;
+            printk("  #%d 0x%016lx ", i++, ret);
+            print_sym(ret);
+            printk("\n");
+        }
+    }
     for (; i < 32 && frame_ok(rbp); i++) {
         uint64_t ret = ((uint64_t *)rbp)[1];
         uint64_t next = ((uint64_t *)rbp)[0];
@@ -93,7 +124,8 @@ static void backtrace_from(uint64_t rip, uint64_t rbp) {
 }
 
 /* Returns 0 if this CPU should print the report; stops on re-entry. */
-static int panic_enter(void) {
+static int panic_enter(void)
+{
     cli();
     int me = this_cpu() ? (int)this_cpu()->cpu : 0;
     int expected = -1;
@@ -114,7 +146,8 @@ static int panic_enter(void) {
     return 0;
 }
 
-static noreturn void panic_finish(void) {
+static noreturn void panic_finish(void)
+{
     printk("kaslr: slide=0x%lx base=0x%lx\n", bootinfo.slide, bootinfo.virt_base);
     printk("panic: end\n");
     outb(PVPANIC_PORT, 1); /* QEMU: GUEST_PANICKED event */
@@ -123,12 +156,14 @@ static noreturn void panic_finish(void) {
     halt_forever();
 }
 
-static void print_context(void) {
+static void print_context(void)
+{
     struct thread *t = this_cpu()->current;
     printk("panic: cpu=%u thread=%s\n", this_cpu()->cpu, t ? t->name : "boot");
 }
 
-noreturn void panic(const char *fmt, ...) {
+noreturn void panic(const char *fmt, ...)
+{
     panic_enter();
     char buf[256];
     va_list ap;
@@ -143,11 +178,12 @@ noreturn void panic(const char *fmt, ...) {
     printk("  rip=0x%016lx ", ret);
     print_sym(ret);
     printk("\n");
-    backtrace_from(ret, ((uint64_t *)rbp)[0]);
+    backtrace_from(ret, ((uint64_t *)rbp)[0], 0);
     panic_finish();
 }
 
-void exception_handler(struct trapframe *tf) {
+void exception_handler(struct trapframe *tf)
+{
     if (tf->vector == 2 && panic_cpu >= 0)
         halt_forever(); /* stopped by the panicking CPU */
     panic_enter();
@@ -171,6 +207,6 @@ void exception_handler(struct trapframe *tf) {
     if (tf->vector == 14)
         printk("  page fault: %s %s address 0x%lx\n", (tf->error & 2) ? "write" : "read",
                (tf->error & 1) ? "protection violation at" : "not-present", cr2);
-    backtrace_from(tf->rip, tf->rbp);
+    backtrace_from(tf->rip, tf->rbp, tf->rsp);
     panic_finish();
 }

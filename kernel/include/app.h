@@ -35,17 +35,20 @@ struct app {
         #nm, fn, desc, APP_EXTERNAL}
 
 /* Time */
-static inline void sleep_ms(uint64_t ms) {
+static inline void sleep_ms(uint64_t ms)
+{
     thread_sleep_ns(ms * 1000000);
 }
-static inline void sleep_us(uint64_t us) {
+static inline void sleep_us(uint64_t us)
+{
     thread_sleep_ns(us * 1000);
 }
 uint64_t now_ns(void); /* nanoseconds since boot (TSC-based) */
 uint64_t tsc_khz(void);
 
 /* CPUs */
-static inline int app_ncpus(void) {
+static inline int app_ncpus(void)
+{
     return ncpus;
 }
 

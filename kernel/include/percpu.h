@@ -51,12 +51,14 @@ struct percpu {
 extern struct percpu percpu_area[];
 extern int ncpus;
 
-static inline struct percpu *this_cpu(void) {
+static inline struct percpu *this_cpu(void)
+{
     struct percpu *p;
     __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
     return p;
 }
-static inline int cpu_id(void) {
+static inline int cpu_id(void)
+{
     return (int)this_cpu()->cpu;
 }
 #endif

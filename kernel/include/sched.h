@@ -38,7 +38,9 @@ struct mutex {
     uint64_t contended;
 };
 #define MUTEX_INIT                                                                                 \
-    { SPINLOCK_INIT, 0, 0, 0, 0 }
+    {                                                                                              \
+        SPINLOCK_INIT, 0, 0, 0, 0                                                                  \
+    }
 
 void sched_init(void);
 void sched_init_cpu(void);

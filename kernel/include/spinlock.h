@@ -12,9 +12,12 @@ typedef struct {
 } spinlock_t;
 
 #define SPINLOCK_INIT                                                                              \
-    { 0, -1 }
+    {                                                                                              \
+        0, -1                                                                                      \
+    }
 
-static inline uint64_t spin_lock_irqsave(spinlock_t *l) {
+static inline uint64_t spin_lock_irqsave(spinlock_t *l)
+{
     uint64_t f = irq_save();
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
         while (l->locked)
@@ -23,12 +26,14 @@ static inline uint64_t spin_lock_irqsave(spinlock_t *l) {
     return f;
 }
 
-static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t f) {
+static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t f)
+{
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
     irq_restore(f);
 }
 
-static inline int spin_trylock(spinlock_t *l) {
+static inline int spin_trylock(spinlock_t *l)
+{
     return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
 }
 #endif

@@ -42,11 +42,13 @@ extern const struct elf64_rela __rela_start[], __rela_end[];
 extern char boot_stack_top[];
 void kmain(void);
 
-static void early_puts(const char *s) {
+static void early_puts(const char *s)
+{
     serial_write(COM1, s, strlen(s));
 }
 
-static void early_die(const char *s) {
+static void early_die(const char *s)
+{
     early_puts("early boot: fatal: ");
     early_puts(s);
     early_puts("\n");
@@ -56,7 +58,8 @@ static void early_die(const char *s) {
         hlt();
 }
 
-static uint64_t pool_alloc(void *ctx) {
+static uint64_t pool_alloc(void *ctx)
+{
     (void)ctx;
     if (pt_pool_used >= PT_POOL_PAGES)
         return 0;
@@ -65,12 +68,14 @@ static uint64_t pool_alloc(void *ctx) {
     return (uint64_t)p; /* identity mapped: virtual == physical */
 }
 
-static void map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags, int large) {
+static void map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags, int large)
+{
     if (pt_map(root, 0, va, pa, flags, large, pool_alloc, 0))
         early_die("out of early page-table pages");
 }
 
-void kaslr_early(uint32_t si_phys, uint64_t tsc) {
+void kaslr_early(uint32_t si_phys, uint64_t tsc)
+{
     struct bootinfo *bi = &bootinfo;
     const struct hvm_start_info *si = (const void *)(uint64_t)si_phys;
 

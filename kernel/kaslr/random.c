@@ -4,7 +4,8 @@
 #include "bootinfo.h"
 #include "x86.h"
 
-static int rdrand64(uint64_t *v) {
+static int rdrand64(uint64_t *v)
+{
     for (int i = 0; i < 32; i++) {
         uint8_t ok;
         __asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
@@ -14,7 +15,8 @@ static int rdrand64(uint64_t *v) {
     return 0;
 }
 
-uint64_t hw_random64(uint32_t *source) {
+uint64_t hw_random64(uint32_t *source)
+{
     uint32_t a, b, c, d;
     uint64_t v;
     cpuid(1, 0, &a, &b, &c, &d);

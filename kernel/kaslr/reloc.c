@@ -2,7 +2,8 @@
 #include "kaslr.h"
 
 long reloc_apply(const struct elf64_rela *r, size_t n, uint8_t *image, uint64_t image_size,
-                 uint64_t link_base, uint64_t run_base) {
+                 uint64_t link_base, uint64_t run_base)
+{
     uint64_t slide = run_base - link_base;
     for (size_t i = 0; i < n; i++) {
         if ((uint32_t)r[i].r_info != R_X86_64_RELATIVE)
@@ -16,14 +17,16 @@ long reloc_apply(const struct elf64_rela *r, size_t n, uint8_t *image, uint64_t 
     return (long)n;
 }
 
-uint64_t kaslr_slots(uint64_t start, uint64_t end, uint64_t size, uint64_t align) {
+uint64_t kaslr_slots(uint64_t start, uint64_t end, uint64_t size, uint64_t align)
+{
     start = (start + align - 1) & ~(align - 1);
     if (end <= start || end - start < size)
         return 0;
     return (end - start - size) / align + 1;
 }
 
-uint64_t kaslr_choose(uint64_t r, uint64_t start, uint64_t end, uint64_t size, uint64_t align) {
+uint64_t kaslr_choose(uint64_t r, uint64_t start, uint64_t end, uint64_t size, uint64_t align)
+{
     uint64_t slots = kaslr_slots(start, end, size, align);
     start = (start + align - 1) & ~(align - 1);
     if (!slots)
@@ -31,7 +34,8 @@ uint64_t kaslr_choose(uint64_t r, uint64_t start, uint64_t end, uint64_t size, u
     return start + (r % slots) * align;
 }
 
-uint64_t splitmix64(uint64_t *state) {
+uint64_t splitmix64(uint64_t *state)
+{
     uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;

@@ -2,7 +2,8 @@
  * identity-mapped early boot stage, so it must not touch globals. */
 #include "cmdline.h"
 
-int parse_u64(const char *s, uint64_t *val) {
+int parse_u64(const char *s, uint64_t *val)
+{
     uint64_t v = 0;
     int base = 10, digits = 0;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -30,7 +31,8 @@ int parse_u64(const char *s, uint64_t *val) {
     return 1;
 }
 
-int cmdline_get(const char *cl, const char *key, char *out, size_t n) {
+int cmdline_get(const char *cl, const char *key, char *out, size_t n)
+{
     const char *p = cl;
     int found = 0;
     if (!cl)
@@ -63,7 +65,8 @@ int cmdline_get(const char *cl, const char *key, char *out, size_t n) {
     return found;
 }
 
-int cmdline_get_u64(const char *cl, const char *key, uint64_t *val) {
+int cmdline_get_u64(const char *cl, const char *key, uint64_t *val)
+{
     char buf[32];
     if (!cmdline_get(cl, key, buf, sizeof buf))
         return 0;

@@ -7,11 +7,13 @@
 static spinlock_t console_lock = SPINLOCK_INIT;
 static volatile int panic_mode;
 
-void printk_panic_mode(void) {
+void printk_panic_mode(void)
+{
     panic_mode = 1;
 }
 
-int printk(const char *fmt, ...) {
+int printk(const char *fmt, ...)
+{
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
@@ -29,7 +31,8 @@ int printk(const char *fmt, ...) {
     return n;
 }
 
-void printk_unlocked(const char *fmt, ...) {
+void printk_unlocked(const char *fmt, ...)
+{
     char buf[512];
     va_list ap;
     va_start(ap, fmt);

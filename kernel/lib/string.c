@@ -2,14 +2,16 @@
  * emit calls to memset/memcpy/memmove/memcmp itself, so these names must exist. */
 #include "string.h"
 
-void *memset(void *d, int c, size_t n) {
+void *memset(void *d, int c, size_t n)
+{
     unsigned char *p = d;
     while (n--)
         *p++ = (unsigned char)c;
     return d;
 }
 
-void *memcpy(void *d, const void *s, size_t n) {
+void *memcpy(void *d, const void *s, size_t n)
+{
     unsigned char *dp = d;
     const unsigned char *sp = s;
     while (n--)
@@ -17,7 +19,8 @@ void *memcpy(void *d, const void *s, size_t n) {
     return d;
 }
 
-void *memmove(void *d, const void *s, size_t n) {
+void *memmove(void *d, const void *s, size_t n)
+{
     unsigned char *dp = d;
     const unsigned char *sp = s;
     if (dp < sp) {
@@ -30,7 +33,8 @@ void *memmove(void *d, const void *s, size_t n) {
     return d;
 }
 
-int memcmp(const void *a, const void *b, size_t n) {
+int memcmp(const void *a, const void *b, size_t n)
+{
     const unsigned char *x = a, *y = b;
     for (; n; n--, x++, y++)
         if (*x != *y)
@@ -38,20 +42,23 @@ int memcmp(const void *a, const void *b, size_t n) {
     return 0;
 }
 
-size_t strlen(const char *s) {
+size_t strlen(const char *s)
+{
     size_t n = 0;
     while (s[n])
         n++;
     return n;
 }
 
-int strcmp(const char *a, const char *b) {
+int strcmp(const char *a, const char *b)
+{
     while (*a && *a == *b)
         a++, b++;
     return (unsigned char)*a - (unsigned char)*b;
 }
 
-int strncmp(const char *a, const char *b, size_t n) {
+int strncmp(const char *a, const char *b, size_t n)
+{
     for (; n; n--, a++, b++) {
         if (*a != *b)
             return (unsigned char)*a - (unsigned char)*b;
@@ -61,7 +68,8 @@ int strncmp(const char *a, const char *b, size_t n) {
     return 0;
 }
 
-char *strncpy_z(char *d, const char *s, size_t n) {
+char *strncpy_z(char *d, const char *s, size_t n)
+{
     size_t i = 0;
     if (!n)
         return d;

@@ -7,14 +7,16 @@ struct out {
     size_t n, len;
 };
 
-static void put(struct out *o, char c) {
+static void put(struct out *o, char c)
+{
     if (o->len + 1 < o->n)
         o->buf[o->len] = c;
     o->len++;
 }
 
 static void put_num(struct out *o, uint64_t v, int base, int upper, int neg, int width, int zero,
-                    int left) {
+                    int left)
+{
     char tmp[24];
     const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     int i = 0;
@@ -38,7 +40,8 @@ static void put_num(struct out *o, uint64_t v, int base, int upper, int neg, int
             put(o, ' ');
 }
 
-int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) {
+int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
+{
     struct out o = {buf, n, 0};
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
@@ -131,7 +134,8 @@ int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) {
     return (int)o.len;
 }
 
-int snprintf(char *buf, size_t n, const char *fmt, ...) {
+int snprintf(char *buf, size_t n, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     int r = vsnprintf(buf, n, fmt, ap);

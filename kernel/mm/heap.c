@@ -15,7 +15,8 @@ static spinlock_t heap_lock = SPINLOCK_INIT;
 static uint64_t heap_cursor; /* next unused virtual address in the span */
 static const struct heap_hooks *hooks;
 
-static void *get_pages(void *ctx, size_t n) {
+static void *get_pages(void *ctx, size_t n)
+{
     (void)ctx;
     if (heap_cursor + n * PAGE_SIZE > bootinfo.heap_base + HEAP_SPAN)
         return 0;
@@ -26,7 +27,8 @@ static void *get_pages(void *ctx, size_t n) {
     return (void *)va;
 }
 
-static void put_pages(void *ctx, void *p, size_t n) {
+static void put_pages(void *ctx, void *p, size_t n)
+{
     (void)ctx;
     for (size_t i = 0; i < n; i++) {
         uint64_t va = (uint64_t)p + i * PAGE_SIZE;
@@ -36,17 +38,20 @@ static void put_pages(void *ctx, void *p, size_t n) {
     }
 }
 
-void heap_init(void) {
+void heap_init(void)
+{
     heap_cursor = bootinfo.heap_base;
     struct heap_page_source src = {get_pages, put_pages, 0};
     heap_core_init(&heap, src);
 }
 
-void heap_set_hooks(const struct heap_hooks *h) {
+void heap_set_hooks(const struct heap_hooks *h)
+{
     hooks = h;
 }
 
-void *kmalloc(size_t size) {
+void *kmalloc(size_t size)
+{
     uint64_t f = spin_lock_irqsave(&heap_lock);
     void *p = heap_core_alloc(&heap, size);
     spin_unlock_irqrestore(&heap_lock, f);
@@ -55,14 +60,16 @@ void *kmalloc(size_t size) {
     return p;
 }
 
-void *kzalloc(size_t size) {
+void *kzalloc(size_t size)
+{
     void *p = kmalloc(size);
     if (p)
         memset(p, 0, size);
     return p;
 }
 
-void kfree(void *p) {
+void kfree(void *p)
+{
     if (!p)
         return;
     if (hooks && hooks->on_free)
@@ -76,16 +83,19 @@ void kfree(void *p) {
         panic("kfree: invalid pointer %p", p);
 }
 
-size_t kmalloc_size(const void *p) {
+size_t kmalloc_size(const void *p)
+{
     return heap_core_size(p);
 }
 
-void heap_stats(uint64_t *in_use, uint64_t *nallocs, uint64_t *nfrees) {
+void heap_stats(uint64_t *in_use, uint64_t *nallocs, uint64_t *nfrees)
+{
     *in_use = heap.bytes_in_use;
     *nallocs = heap.nallocs;
     *nfrees = heap.nfrees;
 }
 
-uint64_t heap_mapped_end(void) {
+uint64_t heap_mapped_end(void)
+{
     return heap_cursor;
 }

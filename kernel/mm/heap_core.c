@@ -2,13 +2,15 @@
 
 #define PAGE 4096
 
-void heap_core_init(struct heap *h, struct heap_page_source src) {
+void heap_core_init(struct heap *h, struct heap_page_source src)
+{
     struct heap zero = {0};
     *h = zero;
     h->src = src;
 }
 
-int heap_class_of(size_t size) {
+int heap_class_of(size_t size)
+{
     if (size > HEAP_MAX_SMALL)
         return -1;
     int c = 0;
@@ -20,11 +22,13 @@ int heap_class_of(size_t size) {
     return c;
 }
 
-size_t heap_class_size(int cls) {
+size_t heap_class_size(int cls)
+{
     return (size_t)16 << cls;
 }
 
-static int refill(struct heap *h, int cls) {
+static int refill(struct heap *h, int cls)
+{
     uint8_t *page = h->src.get(h->src.ctx, 1);
     if (!page)
         return -1;
@@ -42,7 +46,8 @@ static int refill(struct heap *h, int cls) {
     return 0;
 }
 
-void *heap_core_alloc(struct heap *h, size_t size) {
+void *heap_core_alloc(struct heap *h, size_t size)
+{
     if (size == 0)
         size = 1;
     int cls = heap_class_of(size);
@@ -70,7 +75,8 @@ void *heap_core_alloc(struct heap *h, size_t size) {
     return hd + 1;
 }
 
-int heap_core_free(struct heap *h, void *p) {
+int heap_core_free(struct heap *h, void *p)
+{
     if (!p)
         return HEAP_OK;
     if ((uintptr_t)p % 16)
@@ -98,7 +104,8 @@ int heap_core_free(struct heap *h, void *p) {
     return HEAP_OK;
 }
 
-size_t heap_core_size(const void *p) {
+size_t heap_core_size(const void *p)
+{
     const struct heap_hdr *hd = (const struct heap_hdr *)p - 1;
     return hd->magic == HEAP_MAGIC_USED ? hd->size : 0;
 }

@@ -11,7 +11,8 @@
 static struct pmm pmm;
 static spinlock_t pmm_lock = SPINLOCK_INIT;
 
-void pmm_init(void) {
+void pmm_init(void)
+{
     uint64_t top = 0;
     for (uint32_t i = 0; i < bootinfo.nmem; i++)
         if (bootinfo.mem[i].type == 1 && bootinfo.mem[i].addr + bootinfo.mem[i].size > top)
@@ -54,7 +55,8 @@ void pmm_init(void) {
     printk("pmm: %lu MiB usable, %lu pages free\n", pmm.nfree * PAGE_SIZE >> 20, pmm.nfree);
 }
 
-uint64_t pmm_alloc_contig(size_t n) {
+uint64_t pmm_alloc_contig(size_t n)
+{
     uint64_t f = spin_lock_irqsave(&pmm_lock);
     int64_t pfn = pmm_core_alloc(&pmm, n);
     spin_unlock_irqrestore(&pmm_lock, f);
@@ -65,14 +67,16 @@ uint64_t pmm_alloc_contig(size_t n) {
     return pa;
 }
 
-uint64_t pmm_alloc(void) {
+uint64_t pmm_alloc(void)
+{
     uint64_t pa = pmm_alloc_contig(1);
     if (!pa)
         panic("pmm: out of physical memory");
     return pa;
 }
 
-void pmm_free(uint64_t pa) {
+void pmm_free(uint64_t pa)
+{
     uint64_t f = spin_lock_irqsave(&pmm_lock);
     int r = pmm_core_free(&pmm, pa / PAGE_SIZE, 1);
     spin_unlock_irqrestore(&pmm_lock, f);
@@ -80,10 +84,12 @@ void pmm_free(uint64_t pa) {
         panic("pmm: double free of page 0x%lx", pa);
 }
 
-uint64_t pmm_free_pages(void) {
+uint64_t pmm_free_pages(void)
+{
     return pmm.nfree;
 }
 
-uint64_t pmm_total_pages(void) {
+uint64_t pmm_total_pages(void)
+{
     return pmm.npages;
 }

@@ -1,12 +1,14 @@
 #include "pmm_core.h"
 
-int pmm_core_is_used(const struct pmm *p, uint64_t pfn) {
+int pmm_core_is_used(const struct pmm *p, uint64_t pfn)
+{
     if (pfn >= p->npages)
         return 1;
     return (p->bitmap[pfn / 64] >> (pfn % 64)) & 1;
 }
 
-static void set(struct pmm *p, uint64_t pfn, int used) {
+static void set(struct pmm *p, uint64_t pfn, int used)
+{
     uint64_t bit = 1UL << (pfn % 64);
     if (used)
         p->bitmap[pfn / 64] |= bit;
@@ -14,7 +16,8 @@ static void set(struct pmm *p, uint64_t pfn, int used) {
         p->bitmap[pfn / 64] &= ~bit;
 }
 
-void pmm_core_init(struct pmm *p, uint64_t *bitmap, uint64_t npages) {
+void pmm_core_init(struct pmm *p, uint64_t *bitmap, uint64_t npages)
+{
     p->bitmap = bitmap;
     p->npages = npages;
     p->nfree = 0;
@@ -23,7 +26,8 @@ void pmm_core_init(struct pmm *p, uint64_t *bitmap, uint64_t npages) {
         bitmap[i] = ~0UL;
 }
 
-void pmm_core_set_free(struct pmm *p, uint64_t pfn, uint64_t n) {
+void pmm_core_set_free(struct pmm *p, uint64_t pfn, uint64_t n)
+{
     for (uint64_t i = pfn; i < pfn + n && i < p->npages; i++)
         if (pmm_core_is_used(p, i)) {
             set(p, i, 0);
@@ -31,7 +35,8 @@ void pmm_core_set_free(struct pmm *p, uint64_t pfn, uint64_t n) {
         }
 }
 
-void pmm_core_set_used(struct pmm *p, uint64_t pfn, uint64_t n) {
+void pmm_core_set_used(struct pmm *p, uint64_t pfn, uint64_t n)
+{
     for (uint64_t i = pfn; i < pfn + n && i < p->npages; i++)
         if (!pmm_core_is_used(p, i)) {
             set(p, i, 1);
@@ -39,7 +44,8 @@ void pmm_core_set_used(struct pmm *p, uint64_t pfn, uint64_t n) {
         }
 }
 
-int64_t pmm_core_alloc(struct pmm *p, uint64_t n) {
+int64_t pmm_core_alloc(struct pmm *p, uint64_t n)
+{
     if (n == 0 || n > p->nfree)
         return -1;
     for (int pass = 0; pass < 2; pass++) {
@@ -69,7 +75,8 @@ int64_t pmm_core_alloc(struct pmm *p, uint64_t n) {
     return -1;
 }
 
-int pmm_core_free(struct pmm *p, uint64_t pfn, uint64_t n) {
+int pmm_core_free(struct pmm *p, uint64_t pfn, uint64_t n)
+{
     for (uint64_t i = pfn; i < pfn + n; i++)
         if (!pmm_core_is_used(p, i) || i >= p->npages)
             return -1;

@@ -2,12 +2,14 @@
  * it can run before relocation. */
 #include "pt.h"
 
-static uint64_t *table(uint64_t p2v, uint64_t phys) {
+static uint64_t *table(uint64_t p2v, uint64_t phys)
+{
     return (uint64_t *)(phys + p2v);
 }
 
 static uint64_t *walk(uint64_t root, uint64_t p2v, uint64_t va, int levels, pt_alloc_fn alloc,
-                      void *ctx) {
+                      void *ctx)
+{
     uint64_t *t = table(p2v, root);
     for (int level = 3; level > 3 - levels; level--) {
         unsigned idx = (va >> (12 + 9 * level)) & 511;
@@ -30,7 +32,8 @@ static uint64_t *walk(uint64_t root, uint64_t p2v, uint64_t va, int levels, pt_a
 }
 
 int pt_map(uint64_t root, uint64_t p2v, uint64_t va, uint64_t pa, uint64_t flags, int large,
-           pt_alloc_fn alloc, void *ctx) {
+           pt_alloc_fn alloc, void *ctx)
+{
     uint64_t *t = walk(root, p2v, va, large ? 2 : 3, alloc, ctx);
     if (!t)
         return -1;
@@ -39,7 +42,8 @@ int pt_map(uint64_t root, uint64_t p2v, uint64_t va, uint64_t pa, uint64_t flags
     return 0;
 }
 
-uint64_t pt_query(uint64_t root, uint64_t p2v, uint64_t va) {
+uint64_t pt_query(uint64_t root, uint64_t p2v, uint64_t va)
+{
     uint64_t *t = table(p2v, root);
     for (int level = 3; level >= 0; level--) {
         uint64_t e = t[(va >> (12 + 9 * level)) & 511];
@@ -52,7 +56,8 @@ uint64_t pt_query(uint64_t root, uint64_t p2v, uint64_t va) {
     return 0;
 }
 
-uint64_t pt_unmap(uint64_t root, uint64_t p2v, uint64_t va) {
+uint64_t pt_unmap(uint64_t root, uint64_t p2v, uint64_t va)
+{
     uint64_t *t = walk(root, p2v, va, 3, 0, 0);
     if (!t)
         return 0;

@@ -11,12 +11,14 @@
 
 static spinlock_t vm_lock = SPINLOCK_INIT;
 
-static uint64_t alloc_table(void *ctx) {
+static uint64_t alloc_table(void *ctx)
+{
     (void)ctx;
     return pmm_alloc();
 }
 
-void vm_map(uint64_t va, uint64_t pa, uint64_t flags) {
+void vm_map(uint64_t va, uint64_t pa, uint64_t flags)
+{
     uint64_t f = spin_lock_irqsave(&vm_lock);
     int r = pt_map(bootinfo.pml4_phys, HHDM_BASE, va, pa, flags, 0, alloc_table, 0);
     spin_unlock_irqrestore(&vm_lock, f);
@@ -27,18 +29,21 @@ void vm_map(uint64_t va, uint64_t pa, uint64_t flags) {
 /* Other CPUs may hold a stale TLB entry for an unmapped page; the kernel
  * never reuses unmapped heap or stack addresses (bump allocation), so a
  * stale entry can only make a use-after-free go unnoticed, never corrupt. */
-void vm_unmap(uint64_t va) {
+void vm_unmap(uint64_t va)
+{
     uint64_t f = spin_lock_irqsave(&vm_lock);
     pt_unmap(bootinfo.pml4_phys, HHDM_BASE, va);
     invlpg(va);
     spin_unlock_irqrestore(&vm_lock, f);
 }
 
-uint64_t vm_query(uint64_t va) {
+uint64_t vm_query(uint64_t va)
+{
     return pt_query(bootinfo.pml4_phys, HHDM_BASE, va);
 }
 
-int vm_is_mapped(uint64_t va) {
+int vm_is_mapped(uint64_t va)
+{
     /* Non-canonical addresses would fault in the walk's index math only
      * by accident; reject them explicitly. */
     if (!(va >> 47 == 0 || va >> 47 == 0x1ffff))
@@ -46,7 +51,8 @@ int vm_is_mapped(uint64_t va) {
     return vm_query(va) != 0;
 }
 
-void vm_drop_identity(void) {
+void vm_drop_identity(void)
+{
     uint64_t *pml4 = P2V(bootinfo.pml4_phys);
     pml4[0] = 0;
     write_cr3(bootinfo.pml4_phys);
@@ -58,7 +64,8 @@ static uint64_t stack_cursor;
 static uint64_t stack_rng;
 static spinlock_t stack_lock = SPINLOCK_INIT;
 
-void *stack_alloc(size_t size) {
+void *stack_alloc(size_t size)
+{
     size = ALIGN_UP(size, PAGE_SIZE);
     uint64_t f = spin_lock_irqsave(&stack_lock);
     if (!stack_cursor) {
@@ -76,7 +83,8 @@ void *stack_alloc(size_t size) {
     return (void *)base;
 }
 
-void stack_free(void *base, size_t size) {
+void stack_free(void *base, size_t size)
+{
     size = ALIGN_UP(size, PAGE_SIZE);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
         uint64_t va = (uint64_t)base + off;
@@ -88,6 +96,7 @@ void stack_free(void *base, size_t size) {
 }
 
 uint64_t stack_region_end(void);
-uint64_t stack_region_end(void) {
+uint64_t stack_region_end(void)
+{
     return stack_cursor;
 }

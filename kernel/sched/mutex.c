@@ -3,12 +3,14 @@
 #include "kernel.h"
 #include "sched.h"
 
-void mutex_init(struct mutex *m) {
+void mutex_init(struct mutex *m)
+{
     struct mutex z = MUTEX_INIT;
     *m = z;
 }
 
-void mutex_lock(struct mutex *m) {
+void mutex_lock(struct mutex *m)
+{
     struct thread *me = thread_current();
     uint64_t f = spin_lock_irqsave(&m->lock);
     if (!m->owner) {
@@ -31,7 +33,8 @@ void mutex_lock(struct mutex *m) {
     irq_restore(f);
 }
 
-void mutex_unlock(struct mutex *m) {
+void mutex_unlock(struct mutex *m)
+{
     uint64_t f = spin_lock_irqsave(&m->lock);
     struct thread *next = m->wait_head;
     if (next) {

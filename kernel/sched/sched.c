@@ -16,12 +16,14 @@
 #include "sched.h"
 #include "string.h"
 
-static inline void raw_lock(spinlock_t *l) {
+static inline void raw_lock(spinlock_t *l)
+{
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         while (l->locked)
             cpu_relax();
 }
-static inline void raw_unlock(spinlock_t *l) {
+static inline void raw_unlock(spinlock_t *l)
+{
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -29,16 +31,19 @@ static struct thread *switch_prev[MAX_CPUS];
 extern void switch_to(uint64_t *save_rsp, uint64_t new_rsp);
 
 /* Tracepoint seam (instrumentation issue): sched_switch. */
-void sched_switch_hook(struct thread *prev, struct thread *next) {
+void sched_switch_hook(struct thread *prev, struct thread *next)
+{
     (void)prev;
     (void)next;
 }
 
-struct thread *thread_current(void) {
+struct thread *thread_current(void)
+{
     return this_cpu()->current;
 }
 
-static void rq_append(struct runqueue *rq, struct thread *t) {
+static void rq_append(struct runqueue *rq, struct thread *t)
+{
     t->next = 0;
     if (rq->tail)
         rq->tail->next = t;
@@ -48,7 +53,8 @@ static void rq_append(struct runqueue *rq, struct thread *t) {
     rq->nr_runnable++;
 }
 
-static struct thread *rq_pop(struct runqueue *rq) {
+static struct thread *rq_pop(struct runqueue *rq)
+{
     struct thread *t = rq->head;
     if (t) {
         rq->head = t->next;
@@ -60,7 +66,8 @@ static struct thread *rq_pop(struct runqueue *rq) {
 }
 
 /* After enqueueing on CPU `cpu`: make sure it notices. */
-static void kick(int cpu) {
+static void kick(int cpu)
+{
     struct percpu *c = &percpu_area[cpu];
     if (cpu == cpu_id())
         c->need_resched = 1;
@@ -68,7 +75,8 @@ static void kick(int cpu) {
         lapic_send_ipi(c->apic_id, VEC_RESCHED);
 }
 
-void sched_enqueue(struct thread *t) {
+void sched_enqueue(struct thread *t)
+{
     struct percpu *c = &percpu_area[t->cpu];
     uint64_t f = irq_save();
     raw_lock(&c->rq.lock);
@@ -79,7 +87,8 @@ void sched_enqueue(struct thread *t) {
     irq_restore(f);
 }
 
-void thread_wake(struct thread *t) {
+void thread_wake(struct thread *t)
+{
     struct percpu *c = &percpu_area[t->cpu];
     uint64_t f = irq_save();
     raw_lock(&c->rq.lock);
@@ -104,7 +113,8 @@ void thread_wake(struct thread *t) {
     irq_restore(f);
 }
 
-void sched_finish_switch(void) {
+void sched_finish_switch(void)
+{
     struct percpu *c = this_cpu();
     struct thread *prev = switch_prev[c->cpu];
     raw_unlock(&c->rq.lock);
@@ -112,7 +122,8 @@ void sched_finish_switch(void) {
         __atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 }
 
-void schedule(void) {
+void schedule(void)
+{
     uint64_t f = irq_save();
     struct percpu *c = this_cpu();
     struct thread *prev = c->current;
@@ -147,17 +158,20 @@ void schedule(void) {
     irq_restore(f);
 }
 
-void sched_preempt(void) {
+void sched_preempt(void)
+{
     struct percpu *c = this_cpu();
     if (c->current)
         schedule();
 }
 
-void sched_yield(void) {
+void sched_yield(void)
+{
     schedule();
 }
 
-void thread_sleep_ns(uint64_t ns) {
+void thread_sleep_ns(uint64_t ns)
+{
     struct thread *me = thread_current();
     struct percpu *c = this_cpu();
     uint64_t f = irq_save();
@@ -175,12 +189,14 @@ void thread_sleep_ns(uint64_t ns) {
 }
 
 /* Timer interrupt, interrupts off.  Tracepoint seam: timer tick. */
-void timer_irq(struct trapframe *tf) {
+void timer_irq(struct trapframe *tf)
+{
     (void)tf;
     sched_tick();
 }
 
-void sched_tick(void) {
+void sched_tick(void)
+{
     struct percpu *c = this_cpu();
     c->ticks++;
     if (!c->current)
@@ -201,7 +217,8 @@ void sched_tick(void) {
 }
 
 /* Turns the code running on this CPU into its idle thread. */
-void sched_init_cpu(void) {
+void sched_init_cpu(void)
+{
     struct percpu *c = this_cpu();
     struct thread *idle = kzalloc(sizeof *idle);
     if (!idle)
@@ -215,7 +232,8 @@ void sched_init_cpu(void) {
     c->current = idle;
 }
 
-void sched_idle_loop(void) {
+void sched_idle_loop(void)
+{
     struct percpu *c = this_cpu();
     for (;;) {
         cli();
@@ -229,13 +247,15 @@ void sched_idle_loop(void) {
     }
 }
 
-uint64_t sched_total_switches(void) {
+uint64_t sched_total_switches(void)
+{
     uint64_t n = 0;
     for (int i = 0; i < ncpus; i++)
         n += percpu_area[i].nr_switches;
     return n;
 }
 
-void sched_init(void) {
+void sched_init(void)
+{
     sched_init_cpu();
 }

@@ -12,7 +12,8 @@ void sched_enqueue(struct thread *t);
 void sched_finish_switch(void);
 
 /* First code a new thread runs (reached by switch_to's ret). */
-static void thread_entry(void) {
+static void thread_entry(void)
+{
     sched_finish_switch();
     sti();
     struct thread *t = thread_current();
@@ -20,7 +21,8 @@ static void thread_entry(void) {
     thread_exit();
 }
 
-struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, int cpu) {
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, int cpu)
+{
     struct thread *t = kzalloc(sizeof *t);
     if (!t)
         return 0;
@@ -50,7 +52,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
  * so the wake-up cannot be lost. */
 static spinlock_t join_lock = SPINLOCK_INIT;
 
-void thread_exit(void) {
+void thread_exit(void)
+{
     struct thread *t = thread_current();
     cli();
     uint64_t f = spin_lock_irqsave(&join_lock);
@@ -63,7 +66,8 @@ void thread_exit(void) {
     panic("dead thread %s rescheduled", t->name);
 }
 
-void thread_join(struct thread *t) {
+void thread_join(struct thread *t)
+{
     struct thread *me = thread_current();
     uint64_t f = spin_lock_irqsave(&join_lock);
     if (t->state != T_DEAD) {

@@ -13,7 +13,8 @@ struct sdt {
     uint32_t oemrev, creator, creatorrev;
 } __attribute__((packed));
 
-static const struct sdt *find_table(const char *sig) {
+static const struct sdt *find_table(const char *sig)
+{
     const uint8_t *rsdp = P2V(bootinfo.rsdp);
     if (!bootinfo.rsdp || memcmp(rsdp, "RSD PTR ", 8))
         return 0;
@@ -40,7 +41,8 @@ static const struct sdt *find_table(const char *sig) {
     return 0;
 }
 
-int acpi_find_cpus(uint32_t *ids, int max) {
+int acpi_find_cpus(uint32_t *ids, int max)
+{
     const struct sdt *madt = find_table("APIC");
     if (!madt)
         return 0;

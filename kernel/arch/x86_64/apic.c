@@ -18,13 +18,15 @@
 
 static uint32_t timer_per_sec;
 
-static inline volatile uint32_t *reg(uint32_t off) {
+static inline volatile uint32_t *reg(uint32_t off)
+{
     return (volatile uint32_t *)((uint8_t *)P2V(LAPIC_PHYS) + off);
 }
 
 /* The legacy 8259 PICs: remapped away from the exception vectors and
  * fully masked; all interrupts come through the local APIC. */
-static void pic_disable(void) {
+static void pic_disable(void)
+{
     outb(0x20, 0x11);
     outb(0xa0, 0x11);
     outb(0x21, 0x70);
@@ -37,7 +39,8 @@ static void pic_disable(void) {
     outb(0xa1, 0xff);
 }
 
-void lapic_init(void) {
+void lapic_init(void)
+{
     if (lapic_id() == 0 && !timer_per_sec)
         pic_disable();
     wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1UL << 11));
@@ -46,20 +49,24 @@ void lapic_init(void) {
     *reg(LAPIC_LVT_LINT1) = 1 << 16;
 }
 
-uint32_t lapic_id(void) {
+uint32_t lapic_id(void)
+{
     return *reg(LAPIC_ID) >> 24;
 }
 
-void lapic_eoi(void) {
+void lapic_eoi(void)
+{
     *reg(LAPIC_EOI) = 0;
 }
 
-static void icr_wait(void) {
+static void icr_wait(void)
+{
     for (int i = 0; i < 1000000 && (*reg(LAPIC_ICR_LO) & (1 << 12)); i++)
         cpu_relax();
 }
 
-static void icr_send(uint32_t apic_id, uint32_t lo) {
+static void icr_send(uint32_t apic_id, uint32_t lo)
+{
     uint64_t f = irq_save();
     icr_wait();
     *reg(LAPIC_ICR_HI) = apic_id << 24;
@@ -68,26 +75,31 @@ static void icr_send(uint32_t apic_id, uint32_t lo) {
     irq_restore(f);
 }
 
-void lapic_send_ipi(uint32_t apic_id, uint32_t vector) {
+void lapic_send_ipi(uint32_t apic_id, uint32_t vector)
+{
     icr_send(apic_id, vector);
 }
 
-void lapic_send_nmi_all_others(void) {
+void lapic_send_nmi_all_others(void)
+{
     /* shorthand 11 = all excluding self, delivery mode NMI */
     icr_send(0, (3 << 18) | (4 << 8));
 }
 
-void lapic_send_init(uint32_t apic_id) {
+void lapic_send_init(uint32_t apic_id)
+{
     icr_send(apic_id, (5 << 8) | (1 << 14)); /* INIT, level assert */
 }
 
-void lapic_send_sipi(uint32_t apic_id, uint32_t page) {
+void lapic_send_sipi(uint32_t apic_id, uint32_t page)
+{
     icr_send(apic_id, (6 << 8) | (page & 0xff));
 }
 
 /* Counts of the LAPIC timer (divide by 16) per second, measured against
  * the TSC, which tsc_calibrate() measured against the PIT. */
-uint32_t lapic_timer_calibrate(void) {
+uint32_t lapic_timer_calibrate(void)
+{
     *reg(LAPIC_TIMER_DIV) = 3; /* divide by 16 */
     *reg(LAPIC_LVT_TIMER) = 1 << 16;
     *reg(LAPIC_TIMER_INIT) = 0xffffffff;
@@ -104,7 +116,8 @@ uint32_t lapic_timer_calibrate(void) {
     return timer_per_sec;
 }
 
-void lapic_timer_start(uint32_t hz) {
+void lapic_timer_start(uint32_t hz)
+{
     *reg(LAPIC_TIMER_DIV) = 3;
     *reg(LAPIC_LVT_TIMER) = VEC_TIMER | (1 << 17); /* periodic */
     *reg(LAPIC_TIMER_INIT) = timer_per_sec / hz;

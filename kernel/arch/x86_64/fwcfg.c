@@ -11,11 +11,13 @@
 #define FW_DMA_HI 0x514
 #define FW_DMA_LO 0x518
 
-static uint32_t be32(uint32_t v) {
+static uint32_t be32(uint32_t v)
+{
     return __builtin_bswap32(v);
 }
 
-static void read_bytes(void *buf, uint32_t n) {
+static void read_bytes(void *buf, uint32_t n)
+{
     uint8_t *p = buf;
     for (uint32_t i = 0; i < n; i++)
         p[i] = inb(FW_DATA);
@@ -31,11 +33,13 @@ static struct {
     uint64_t paddr;
 } vmci_rec __attribute__((aligned(16)));
 
-static uint64_t image_phys(const void *va) {
+static uint64_t image_phys(const void *va)
+{
     return (uint64_t)va - bootinfo.virt_base + bootinfo.phys_base;
 }
 
-int vmcoreinfo_publish(uint64_t note_phys, uint32_t size) {
+int vmcoreinfo_publish(uint64_t note_phys, uint32_t size)
+{
     char sig[4];
     outw(FW_SEL, 0x0000);
     read_bytes(sig, 4);

@@ -10,7 +10,8 @@ static uint8_t ist_stacks[MAX_CPUS][3][IST_SIZE] __attribute__((aligned(16)));
 
 struct percpu percpu_area[MAX_CPUS];
 
-void gdt_init_cpu(struct percpu *c) {
+void gdt_init_cpu(struct percpu *c)
+{
     memset(&c->tss, 0, sizeof c->tss);
     for (int i = 0; i < 3; i++)
         c->tss.ist[i] = (uint64_t)&ist_stacks[c->cpu][i][IST_SIZE];
@@ -47,7 +48,8 @@ void gdt_init_cpu(struct percpu *c) {
     wrmsr(MSR_GS_BASE, (uint64_t)c);
 }
 
-void percpu_init_bsp(void) {
+void percpu_init_bsp(void)
+{
     struct percpu *c = &percpu_area[0];
     c->self = c;
     c->cpu = 0;

@@ -15,7 +15,8 @@ struct idt_entry {
 static struct idt_entry idt[256];
 extern const uint64_t isr_stub_table[256];
 
-static void set_gate(int v, uint64_t addr, int ist) {
+static void set_gate(int v, uint64_t addr, int ist)
+{
     idt[v].off_lo = addr & 0xffff;
     idt[v].sel = 0x08;
     idt[v].ist = (uint8_t)ist;
@@ -25,7 +26,8 @@ static void set_gate(int v, uint64_t addr, int ist) {
     idt[v].zero = 0;
 }
 
-void idt_init(void) {
+void idt_init(void)
+{
     for (int v = 0; v < 256; v++)
         set_gate(v, isr_stub_table[v], 0);
     set_gate(2, isr_stub_table[2], 2);   /* NMI */
@@ -34,7 +36,8 @@ void idt_init(void) {
     idt_load();
 }
 
-void idt_load(void) {
+void idt_load(void)
+{
     struct {
         uint16_t limit;
         uint64_t base;
@@ -43,7 +46,8 @@ void idt_load(void) {
 }
 
 /* Hook for the instrumentation issue: IRQ entry/exit tracepoints go here. */
-void isr_dispatch(struct trapframe *tf) {
+void isr_dispatch(struct trapframe *tf)
+{
     struct percpu *c = this_cpu();
     if (tf->vector < 32) {
         exception_handler(tf);

@@ -14,7 +14,8 @@ int ncpus = 1;
 static volatile int ap_ready;
 
 void ap_entry(struct percpu *c);
-void ap_entry(struct percpu *c) {
+void ap_entry(struct percpu *c)
+{
     gdt_init_cpu(c);
     idt_load();
     lapic_init();
@@ -25,7 +26,8 @@ void ap_entry(struct percpu *c) {
     sched_idle_loop(); /* never returns */
 }
 
-void smp_start(void) {
+void smp_start(void)
+{
     uint32_t ids[MAX_CPUS * 4];
     int n = acpi_find_cpus(ids, (int)ARRAY_SIZE(ids));
     uint32_t me = lapic_id();

@@ -7,7 +7,8 @@ static uint64_t tsc_base;
 static uint64_t ns_mult; /* ns = (tsc delta * ns_mult) >> 32 */
 
 /* Busy-waits ~ms milliseconds on PIT channel 2 (one-shot, gate via port 0x61). */
-static void pit_wait_ms(unsigned ms) {
+static void pit_wait_ms(unsigned ms)
+{
     uint32_t count = 1193182 * ms / 1000;
     outb(0x61, (inb(0x61) & ~0x02) | 0x01);
     outb(0x43, 0xb0); /* channel 2, lo/hi, mode 0 */
@@ -17,7 +18,8 @@ static void pit_wait_ms(unsigned ms) {
         ;
 }
 
-void tsc_calibrate(void) {
+void tsc_calibrate(void)
+{
     /* Best of three 10 ms windows: TCG can be preempted by the host. */
     uint64_t best = ~0UL;
     for (int i = 0; i < 3; i++) {
@@ -34,18 +36,21 @@ void tsc_calibrate(void) {
     tsc_base = rdtsc();
 }
 
-uint64_t tsc_khz(void) {
+uint64_t tsc_khz(void)
+{
     return khz;
 }
 
-uint64_t now_ns(void) {
+uint64_t now_ns(void)
+{
     if (!khz)
         return 0;
     uint64_t d = rdtsc() - tsc_base;
     return (uint64_t)(((unsigned __int128)d * ns_mult) >> 32);
 }
 
-void udelay(uint64_t us) {
+void udelay(uint64_t us)
+{
     uint64_t end = rdtsc() + us * khz / 1000;
     while (rdtsc() < end)
         cpu_relax();

@@ -2,7 +2,8 @@
 #include "cmdline.h"
 #include "test.h"
 
-void test_cmdline_flags(void) {
+void test_cmdline_flags(void)
+{
     char v[32];
     CHECK(cmdline_get("app=spin nokaslr", "nokaslr", v, sizeof v));
     CHECK_EQ(v[0], 0);
@@ -12,7 +13,8 @@ void test_cmdline_flags(void) {
     CHECK(!cmdline_get(0, "nokaslr", v, sizeof v));
 }
 
-void test_cmdline_values(void) {
+void test_cmdline_values(void)
+{
     char v[8];
     CHECK(cmdline_get("  app=kvstore   duration=5 ", "app", v, sizeof v));
     CHECK(!strcmp(v, "kvstore"));
@@ -24,7 +26,8 @@ void test_cmdline_values(void) {
     CHECK_EQ(v[0], 0);
 }
 
-void test_cmdline_numbers(void) {
+void test_cmdline_numbers(void)
+{
     uint64_t x = 0;
     CHECK(cmdline_get_u64("kaslr_seed=12345", "kaslr_seed", &x));
     CHECK_EQ(x, 12345);

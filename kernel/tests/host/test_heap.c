@@ -5,7 +5,8 @@
 
 static long pages_out;
 
-static void *get(void *ctx, size_t n) {
+static void *get(void *ctx, size_t n)
+{
     (void)ctx;
     pages_out += (long)n;
     void *p = aligned_alloc(4096, n * 4096);
@@ -13,13 +14,15 @@ static void *get(void *ctx, size_t n) {
     return p;
 }
 
-static void put(void *ctx, void *p, size_t n) {
+static void put(void *ctx, void *p, size_t n)
+{
     (void)ctx;
     pages_out -= (long)n;
     free(p);
 }
 
-void test_heap_classes(void) {
+void test_heap_classes(void)
+{
     CHECK_EQ(heap_class_of(1), 0);
     CHECK_EQ(heap_class_of(16), 0);
     CHECK_EQ(heap_class_of(17), 1);
@@ -29,7 +32,8 @@ void test_heap_classes(void) {
     CHECK_EQ(heap_class_size(7), 2048);
 }
 
-void test_heap_alloc_free(void) {
+void test_heap_alloc_free(void)
+{
     struct heap h;
     pages_out = 0;
     heap_core_init(&h, (struct heap_page_source){get, put, 0});
@@ -57,7 +61,8 @@ void test_heap_alloc_free(void) {
     CHECK_EQ(pages_out, (long)h.pages_small);
 }
 
-void test_heap_reuse_and_errors(void) {
+void test_heap_reuse_and_errors(void)
+{
     struct heap h;
     heap_core_init(&h, (struct heap_page_source){get, put, 0});
     void *a = heap_core_alloc(&h, 64);

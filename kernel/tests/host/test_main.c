@@ -24,7 +24,8 @@ int test_failed_checks;
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)
 
-int main(void) {
+int main(void)
+{
     int passed = 0, failed = 0;
 #define RUN(t)                                                                                     \
     do {                                                                                           \

@@ -2,7 +2,8 @@
 #include "pmm_core.h"
 #include "test.h"
 
-void test_pmm_basic(void) {
+void test_pmm_basic(void)
+{
     uint64_t bm[4];
     struct pmm p;
     pmm_core_init(&p, bm, 200);
@@ -24,7 +25,8 @@ void test_pmm_basic(void) {
     CHECK_EQ(pmm_core_alloc(&p, 1000), (uint64_t)-1);
 }
 
-void test_pmm_exhaust(void) {
+void test_pmm_exhaust(void)
+{
     uint64_t bm[2];
     struct pmm p;
     pmm_core_init(&p, bm, 128);

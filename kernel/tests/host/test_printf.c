@@ -2,7 +2,8 @@
 #include "printk.h"
 #include "test.h"
 
-static const char *fmt(const char *f, ...) {
+static const char *fmt(const char *f, ...)
+{
     static char buf[128];
     va_list ap;
     va_start(ap, f);
@@ -11,7 +12,8 @@ static const char *fmt(const char *f, ...) {
     return buf;
 }
 
-void test_printf_basic(void) {
+void test_printf_basic(void)
+{
     CHECK(!strcmp(fmt("%d %i %u", -5, 7, 4000000000u), "-5 7 4000000000"));
     CHECK(!strcmp(fmt("0x%lx", 0xffffffff80200000UL), "0xffffffff80200000"));
     CHECK(!strcmp(fmt("%016lx", 0x1234UL), "0000000000001234"));
@@ -22,7 +24,8 @@ void test_printf_basic(void) {
     CHECK(!strcmp(fmt("%ld", (long)-9223372036854775807L - 1), "-9223372036854775808"));
 }
 
-void test_printf_truncation(void) {
+void test_printf_truncation(void)
+{
     char buf[8];
     int n = snprintf(buf, sizeof buf, "%s", "hello world");
     CHECK_EQ(n, 11);

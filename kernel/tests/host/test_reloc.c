@@ -6,7 +6,8 @@
 
 #define LINK 0xffffffff80200000ULL
 
-void test_reloc_apply(void) {
+void test_reloc_apply(void)
+{
     uint8_t img[64];
     memset(img, 0, sizeof img);
     struct elf64_rela r[2] = {
@@ -26,7 +27,8 @@ void test_reloc_apply(void) {
     CHECK_EQ(v, LINK + 0x1234);
 }
 
-void test_reloc_rejects(void) {
+void test_reloc_rejects(void)
+{
     uint8_t img[64] = {0};
     struct elf64_rela bad_type[1] = {{LINK + 8, 1 /* R_X86_64_64 */, 0}};
     CHECK_EQ(reloc_apply(bad_type, 1, img, sizeof img, LINK, LINK), (uint64_t)-1);
@@ -36,7 +38,8 @@ void test_reloc_rejects(void) {
     CHECK_EQ(reloc_apply(below, 1, img, sizeof img, LINK, LINK), (uint64_t)-1);
 }
 
-void test_kaslr_slots(void) {
+void test_kaslr_slots(void)
+{
     /* Window arithmetic used by the kernel and quoted in docs/kaslr.md. */
     uint64_t size = 0x80000; /* 512 KiB image */
     uint64_t slots = kaslr_slots(KASLR_WIN_START, KASLR_WIN_END, size, KASLR_ALIGN);
@@ -54,7 +57,8 @@ void test_kaslr_slots(void) {
     CHECK_EQ(kaslr_slots(0, 0x3000, 0x1000, 0x1000), 3);
 }
 
-void test_splitmix_reproducible(void) {
+void test_splitmix_reproducible(void)
+{
     uint64_t a = 42, b = 42;
     for (int i = 0; i < 10; i++)
         CHECK_EQ(splitmix64(&a), splitmix64(&b));
