@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Timeout;
  */
 class BootSmokeTest {
   /** The boot banner, the first line the kernel prints (docs/app-api.md). */
-  static final Pattern BANNER = Pattern.compile("^Uniscope kernel");
+  static final Pattern BANNER = Pattern.compile("^uniscope: kernel \\S+ booting");
 
   @Test
   @Timeout(300)
   void kernelBootsPrintsBannerAndExitsWithAppStatus() throws Exception {
     try (QemuVm vm = QemuVm.builder().append("app=spin").smp(2).start()) {
       vm.console().awaitLine(BANNER, Duration.ofMinutes(2));
+      vm.console().awaitLine(Pattern.compile("^app: exit name=spin status=0"), Duration.ofMinutes(4));
       var exit = vm.awaitExit(Duration.ofMinutes(4));
       assertThat(exit.guestCode())
           .as("guest exit via isa-debug-exit; console:%n%s", vm.console().text())
