@@ -56,6 +56,9 @@ struct uslayout {
     struct uslayout_region regions[USLAYOUT_MAX_REGIONS];
 };
 
+_Static_assert(sizeof(struct uslayout_region) == 48, "docs/kaslr.md: region entry");
+_Static_assert(sizeof(struct uslayout) == 896, "docs/kaslr.md: block size");
+
 void layout_publish(void);
 extern struct uslayout uslayout;
 #endif
