@@ -16,7 +16,7 @@ final class LineReader {
   static void read(
       InputStream in, int maxLineBytes, LineSink sink, OnMalformed policy, ProblemListener problems)
       throws IOException {
-    byte[] buf = new byte[1 << 20];
+    byte[] buf = new byte[Math.min(1 << 20, maxLineBytes)];
     int len = 0;
     long lineNo = 1;
     boolean skippingLongLine = false;
