@@ -60,7 +60,7 @@ void kmain(void)
     for (uint32_t i = 0; i < idlen && i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", id[i]);
     hex[2 * (idlen < 32 ? idlen : 32)] = 0;
-    printk("Uniscope kernel 0.1 booting build-id=%s\n", hex);
+    printk("uniscope: kernel 0.1 booting build-id=%s\n", hex);
     printk("kaslr: slide=0x%lx base=0x%lx link=0x%lx %s seed=0x%lx source=%s relocs=%u\n",
            bootinfo.slide, bootinfo.virt_base, KERNEL_LINK, bootinfo.kaslr ? "on" : "off",
            bootinfo.seed, seed_names[bootinfo.seed_source & 3], bootinfo.nrelocs);

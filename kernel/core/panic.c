@@ -150,9 +150,9 @@ static noreturn void panic_finish(void)
 {
     printk("kaslr: slide=0x%lx base=0x%lx\n", bootinfo.slide, bootinfo.virt_base);
     printk("panic: end\n");
-    outb(PVPANIC_PORT, 1); /* QEMU: GUEST_PANICKED event */
     if (cmdline_has("panic_exit"))
-        machine_exit(EXIT_PANIC);
+        machine_exit(EXIT_PANIC); /* instead of pvpanic: a deterministic exit status */
+    outb(PVPANIC_PORT, 1);        /* QEMU: GUEST_PANICKED event */
     halt_forever();
 }
 

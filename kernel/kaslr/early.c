@@ -52,7 +52,6 @@ static void early_die(const char *s)
     early_puts("early boot: fatal: ");
     early_puts(s);
     early_puts("\n");
-    outb(0x505, 1);   /* pvpanic */
     outb(0xf4, 0x7f); /* isa-debug-exit */
     for (;;)
         hlt();
