@@ -44,7 +44,8 @@ class QmpEndToEndTest {
 
       qmp.cont();
       nextEvent(events, "RESUME");
-      vm.console().awaitLine(Pattern.compile("^uniscope: kernel \\S+ booting"), Duration.ofMinutes(2));
+      vm.console()
+          .awaitLine(Pattern.compile("^uniscope: kernel \\S+ booting"), Duration.ofMinutes(2));
       // The app may already have powered the VM off; either way QEMU must go away cleanly.
       try {
         qmp.quit();

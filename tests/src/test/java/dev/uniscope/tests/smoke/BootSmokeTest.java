@@ -22,7 +22,8 @@ class BootSmokeTest {
   void kernelBootsPrintsBannerAndExitsWithAppStatus() throws Exception {
     try (QemuVm vm = QemuVm.builder().append("app=spin").smp(2).start()) {
       vm.console().awaitLine(BANNER, Duration.ofMinutes(2));
-      vm.console().awaitLine(Pattern.compile("^app: exit name=spin status=0"), Duration.ofMinutes(4));
+      vm.console()
+          .awaitLine(Pattern.compile("^app: exit name=spin status=0"), Duration.ofMinutes(4));
       var exit = vm.awaitExit(Duration.ofMinutes(4));
       assertThat(exit.guestCode())
           .as("guest exit via isa-debug-exit; console:%n%s", vm.console().text())
