@@ -1,0 +1,148 @@
+package dev.uniscope.trace.memory;
+
+import dev.uniscope.trace.capture.LiveCapture;
+import dev.uniscope.trace.page.PageFormat;
+import dev.uniscope.trace.session.Hello;
+import dev.uniscope.trace.session.HelloCodec;
+import dev.uniscope.trace.wire.FrameEncoder;
+import dev.uniscope.trace.wire.FrameType;
+import dev.uniscope.trace.wire.WireConstants;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads the trace rings out of guest memory through the ring directory (docs/protocol.md section
+ * 11) and records them as frames, exactly as a transport would have delivered them: a hello built
+ * from the directory and the layout block, the metadata, then each CPU's pages oldest first. Every
+ * value read from the guest is range-checked before it sizes a read.
+ */
+public final class RingReader {
+  public static final int DIR_MAGIC = 0x44525455; // "UTRD"
+  public static final int RING_MAGIC = 0x47525455; // "UTRG"
+  public static final int DIR_HEADER = 64;
+  public static final int RING_DESC = 64;
+
+  /** Refuse rings larger than this many pages per CPU (1 GiB at 4 KiB pages). */
+  public static final long MAX_PAGES_PER_CPU = 1 << 18;
+
+  private RingReader() {}
+
+  /** What was read. */
+  public record Result(int ncpu, long pages, long skippedSlots) {}
+
+  /**
+   * Reads every CPU's ring at {@code dirAddress} into {@code capture}.
+   *
+   * @param buildId and {@code layout}: from the layout block, carried into the synthesized hello
+   * @throws IOException when guest memory cannot be read or the directory is invalid (message names
+   *     the address and field)
+   */
+  public static Result read(
+      GuestMemory mem, long dirAddress, byte[] buildId, byte[] layout, LiveCapture capture)
+      throws IOException {
+    ByteBuffer dir = readBytes(mem, dirAddress, DIR_HEADER);
+    if (dir.getInt(0) != DIR_MAGIC || (dir.getShort(4) & 0xFFFF) != 1) {
+      throw new IOException(
+          String.format("no trace directory (magic/version) at 0x%x", dirAddress));
+    }
+    int ncpu = dir.getShort(6) & 0xFFFF;
+    long pageSize = Integer.toUnsignedLong(dir.getInt(8));
+    long perCpu = Integer.toUnsignedLong(dir.getInt(12));
+    long mdAddr = dir.getLong(16);
+    long mdLen = Integer.toUnsignedLong(dir.getInt(24));
+    int mode = dir.getInt(28);
+    if (ncpu < 1 || ncpu > HelloCodec.MAX_CPUS) {
+      throw new IOException(
+          String.format("trace directory at 0x%x: ncpu %d out of range", dirAddress, ncpu));
+    }
+    if (!PageFormat.validPageSize(pageSize)
+        || perCpu < 2
+        || Long.bitCount(perCpu) != 1
+        || perCpu > MAX_PAGES_PER_CPU) {
+      throw new IOException(
+          String.format(
+              "trace directory at 0x%x: page_size %d or pages_per_cpu %d invalid",
+              dirAddress, pageSize, perCpu));
+    }
+    if (mdLen < 1 || mdLen > WireConstants.MAX_PAYLOAD || (mode != 0 && mode != 1)) {
+      throw new IOException(
+          String.format(
+              "trace directory at 0x%x: metadata_len %d or mode %d invalid",
+              dirAddress, mdLen, mode));
+    }
+    int seq = 0;
+    Hello hello =
+        new Hello(
+            WireConstants.PROTOCOL_MAJOR,
+            WireConstants.PROTOCOL_MINOR,
+            ncpu,
+            mode,
+            (int) pageSize,
+            (int) perCpu,
+            0,
+            0,
+            0,
+            0,
+            buildId,
+            "",
+            layout);
+    capture.frame(FrameEncoder.encode(FrameType.HELLO, seq++, HelloCodec.encode(hello)));
+    capture.frame(
+        FrameEncoder.encode(FrameType.METADATA, seq++, readBytes(mem, mdAddr, (int) mdLen)));
+    long pages = 0;
+    long skipped = 0;
+    for (int cpu = 0; cpu < ncpu; cpu++) {
+      long descAt = dirAddress + DIR_HEADER + (long) cpu * RING_DESC;
+      ByteBuffer ring = readBytes(mem, descAt, RING_DESC);
+      if (ring.getInt(0) != RING_MAGIC || (ring.getShort(4) & 0xFFFF) != cpu) {
+        capture
+            .session()
+            .problems()
+            .add(
+                String.format(
+                    "ring descriptor of cpu %d at 0x%x: bad magic or cpu; skipped", cpu, descAt));
+        continue;
+      }
+      long base = ring.getLong(8);
+      long head = ring.getLong(16);
+      long first = Long.compareUnsigned(head, perCpu) > 0 ? head - perCpu : 0;
+      for (long s = first; Long.compareUnsigned(s, head) < 0; s++) {
+        long slot = s & (perCpu - 1);
+        ByteBuffer page = readBytes(mem, base + slot * pageSize, (int) pageSize);
+        boolean valid =
+            page.getInt(PageFormat.OFF_MAGIC) == PageFormat.MAGIC
+                && (page.getShort(PageFormat.OFF_CPU) & 0xFFFF) == cpu
+                && page.getLong(PageFormat.OFF_SEQ) == s;
+        long commit = Integer.toUnsignedLong(page.getInt(PageFormat.OFF_COMMIT));
+        if (!valid || commit > pageSize - PageFormat.HEADER) {
+          skipped++;
+          capture
+              .session()
+              .problems()
+              .add(
+                  String.format(
+                      "cpu %d slot %d: no valid page %d (being rewritten?); skipped",
+                      cpu, slot, s));
+          continue;
+        }
+        ByteBuffer frame =
+            FrameEncoder.encode(
+                FrameType.PAGE, seq++ & 0xFFFF, page.slice(0, PageFormat.HEADER + (int) commit));
+        capture.frame(frame);
+        pages++;
+      }
+    }
+    return new Result(ncpu, pages, skipped);
+  }
+
+  private static ByteBuffer readBytes(GuestMemory mem, long address, int length)
+      throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    mem.read(address, b);
+    if (b.hasRemaining()) {
+      throw new IOException(String.format("short read of %d bytes at 0x%x", length, address));
+    }
+    return b.flip();
+  }
+}

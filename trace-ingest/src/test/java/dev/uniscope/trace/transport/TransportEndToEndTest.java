@@ -1,0 +1,78 @@
+package dev.uniscope.trace.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uniscope.trace.capture.CaptureFormat;
+import dev.uniscope.trace.capture.CaptureReader;
+import dev.uniscope.trace.capture.LiveCapture;
+import dev.uniscope.trace.command.Command;
+import dev.uniscope.trace.command.Reply;
+import dev.uniscope.trace.session.ProblemLog;
+import dev.uniscope.trace.session.TraceSession;
+import dev.uniscope.trace.testkit.FakeKernel;
+import dev.uniscope.trace.testkit.SyntheticKernel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class TransportEndToEndTest {
+  private static final long EVENTS = 50_000;
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(120)
+  void unixSocket() throws Exception {
+    Path sock = dir.resolve("data.sock");
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(sock));
+    run(server, new TraceEndpoint.Unix(sock));
+  }
+
+  @Test
+  @Timeout(120)
+  void tcpLoopback() throws Exception {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+    run(server, new TraceEndpoint.Tcp("127.0.0.1", port));
+  }
+
+  private void run(ServerSocketChannel server, TraceEndpoint endpoint) throws Exception {
+    Path file = dir.resolve("live.ucap");
+    SyntheticKernel k = new SyntheticKernel(4, 4096, 11, false);
+    try (FakeKernel fake = new FakeKernel(server, k, EVENTS)) {
+      LiveCapture capture = LiveCapture.create(file, CaptureFormat.SOURCE_STREAM, new ProblemLog());
+      TraceConnection c = TraceClient.connect(endpoint, capture, true, 10_000);
+      Reply r = c.send(Command.start(0x7)).get(60, TimeUnit.SECONDS);
+      assertThat(r.ok()).isTrue();
+      assertThat(r.value()).isEqualTo(7);
+      fake.done().get(60, TimeUnit.SECONDS);
+      c.closedFuture().get(60, TimeUnit.SECONDS);
+      c.close();
+      TraceSession live = c.session();
+      assertThat(live.store().eventCount()).isEqualTo(EVENTS);
+      assertThat(live.stats().crcErrors()).isEqualTo(1);
+      assertThat(live.stats().garbageBytes()).isPositive();
+      assertThat(live.stats().missingPages()).isZero();
+      assertThat(live.hello().ncpu()).isEqualTo(4);
+      try (CaptureReader reader = CaptureReader.open(file, new ProblemLog())) {
+        assertThat(reader.footerRebuilt()).isFalse();
+        TraceSession replayed = reader.load();
+        assertThat(replayed.store().eventCount()).isEqualTo(EVENTS);
+        for (int cpu = 0; cpu < 4; cpu++) {
+          assertThat(replayed.store().eventCount(cpu)).isEqualTo(live.store().eventCount(cpu));
+          long n = replayed.store().eventCount(cpu);
+          assertThat(replayed.store().timestamp(cpu, n - 1))
+              .isEqualTo(live.store().timestamp(cpu, n - 1));
+        }
+      }
+    }
+  }
+}
