@@ -3,7 +3,7 @@
  *
  * Known answer (printed as `leaky: known-answer ...`):
  *   leaks: 16 x 64 B (leak_small), 4 x 4096 B (leak_pages), 1 x 100000 B (leak_big)
- *          = 21 objects, 1040384 bytes; all pointers to them are dropped.
+ *          = 21 objects, 117408 bytes; all pointers to them are dropped.
  *   not leaks: 256 B reachable only from the global leaky_global;
  *              512 B reachable only from the stack of thread "leaky/holder";
  *              1024 B reachable only through an interior pointer (base + 100)
@@ -54,7 +54,7 @@ static void holder(void *arg)
 static int leaky_main(const char *args)
 {
     (void)args;
-    printk("leaky: known-answer leaks=21 leaked_bytes=1040384 sites=leak_small:16x64,"
+    printk("leaky: known-answer leaks=21 leaked_bytes=117408 sites=leak_small:16x64,"
            "leak_pages:4x4096,leak_big:1x100000 not_leaks=global:256,stack:512,interior:1024\n");
     leaky_global = kmalloc(256);
     char *p = kmalloc(1024);
@@ -68,7 +68,7 @@ static int leaky_main(const char *args)
         sleep_ms(1);
     uint64_t in_use, na, nf;
     heap_stats(&in_use, &na, &nf);
-    printk("leaky: result leaks_made=21 leaked_bytes=1040384 live_not_leaks=3 heap_in_use=%lu\n",
+    printk("leaky: result leaks_made=21 leaked_bytes=117408 live_not_leaks=3 heap_in_use=%lu\n",
            in_use);
     sleep_ms(app_arg_u64("hold", 1000));
     return 0;
