@@ -2,6 +2,9 @@ package dev.uniscope.flamegraph.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -10,6 +13,11 @@ import java.util.Arrays;
  */
 final class LineReader {
   static final int DEFAULT_MAX_LINE = 16 << 20;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
   private LineReader() {}
 
@@ -46,9 +54,7 @@ final class LineReader {
       int start = 0;
       int i = len;
       while (true) {
-        while (i < end && buf[i] != '\n') {
-          i++;
-        }
+        i = indexOfNewline(buf, i, end);
         if (i == end) {
           break;
         }
@@ -68,5 +74,21 @@ final class LineReader {
     if (len > 0 && !skippingLongLine) {
       sink.line(buf, 0, len, lineNo);
     }
+  }
+
+  /** First '\n' in {@code buf[from, to)}, or {@code to}; scans eight bytes at a time. */
+  static int indexOfNewline(byte[] buf, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(buf, i) ^ NEWLINES;
+      long t = (x - ONES) & ~x & HIGHS;
+      if (t != 0) {
+        return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    while (i < to && buf[i] != '\n') {
+      i++;
+    }
+    return i;
   }
 }

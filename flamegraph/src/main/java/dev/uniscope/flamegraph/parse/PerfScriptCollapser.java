@@ -42,6 +42,7 @@ public final class PerfScriptCollapser implements LineSink {
   private int depth;
   private long samples;
   private byte[] scratch = new byte[256];
+  private final StackCache cache;
 
   public PerfScriptCollapser(
       CollapseOptions options, StackTreeBuilder builder, ProblemListener problems) {
@@ -51,6 +52,8 @@ public final class PerfScriptCollapser implements LineSink {
     this.problems = problems;
     this.names = new PerfFrameNames(options, frames);
     this.plainNamesOnly = !options.annotateKernel() && !options.annotateJit();
+    // A flame chart merges by position, not by identity, so it cannot reuse earlier stacks.
+    this.cache = builder.sequential() ? null : new StackCache();
     if (options.eventFilter() != null) {
       eventFilter = options.eventFilter().getBytes(StandardCharsets.UTF_8);
     }
@@ -110,9 +113,15 @@ public final class PerfScriptCollapser implements LineSink {
     if (pname < 0) {
       return;
     }
-    int node = builder.child(0, pname);
-    for (int i = depth - 1; i >= 0; i--) {
-      node = builder.child(node, stack[i]);
+    int node = cache == null ? -1 : cache.find(pname, stack, depth);
+    if (node < 0) {
+      node = builder.child(0, pname);
+      for (int i = depth - 1; i >= 0; i--) {
+        node = builder.child(node, stack[i]);
+      }
+      if (cache != null) {
+        cache.put(pname, stack, depth, node);
+      }
     }
     builder.addSelf(node, period);
     samples++;
