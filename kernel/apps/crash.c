@@ -28,9 +28,26 @@ noinline void crash_level1(int v)
     sink = v;
 }
 
+/* crash mode=overflow: unbounded recursion runs into the thread stack's
+ * guard page; the CPU cannot push the page-fault frame on the overflowed
+ * stack and raises a double fault, handled on its own IST stack. */
+static uint64_t (*volatile recurse_fn)(uint64_t); /* hides the recursion from gcc */
+
+noinline uint64_t crash_recurse(uint64_t n)
+{
+    volatile uint8_t pad[256];
+    pad[0] = (uint8_t)n;
+    return recurse_fn(n + 1) + pad[0];
+}
+
 static int crash_main(const char *args)
 {
     (void)args;
+    if (cmdline_has("overflow")) {
+        printk("crash: known-answer fault=double-fault via stack overflow in crash_recurse\n");
+        recurse_fn = crash_recurse;
+        return (int)crash_recurse(0);
+    }
     printk("crash: known-answer fault=page-fault cr2=0x0 function=crash_write_null "
            "chain=crash_write_null<crash_level2<crash_level1<crash_main\n");
     uint64_t work = app_arg_u64("duration", 300);

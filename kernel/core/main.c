@@ -69,14 +69,13 @@ void kmain(void)
     if (cmdline_has("bootfault"))
         boot_fault_inject();
 
-    tsc_calibrate();
-    printk("time: tsc %lu kHz\n", tsc_khz());
-    pmm_init();
-    heap_init();
     lapic_init();
     percpu_area[0].apic_id = lapic_id();
-    uint32_t lapic_hz = lapic_timer_calibrate();
-    printk("time: lapic timer %u Hz (div 16), tick %d Hz\n", lapic_hz, SCHED_HZ);
+    time_calibrate();
+    printk("time: tsc %lu kHz\n", tsc_khz());
+    printk("time: lapic timer %u Hz (div 16), tick %d Hz\n", lapic_per_sec, SCHED_HZ);
+    pmm_init();
+    heap_init();
     sched_init();
     smp_start();
     vm_drop_identity();

@@ -30,12 +30,16 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t vector);
 void lapic_send_nmi_all_others(void);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint32_t page);
-uint32_t lapic_timer_calibrate(void); /* LAPIC counts per second (div 16) */
+void lapic_timer_free_run(void);
+uint32_t lapic_timer_read(void);
+void lapic_timer_set_rate(uint32_t per_sec); /* LAPIC counts per second (div 16) */
 
 /* Time */
-void tsc_calibrate(void);
+void time_calibrate(void); /* TSC and LAPIC timer against the PIT */
+extern uint32_t lapic_per_sec;
 uint64_t tsc_khz(void);
 void udelay(uint64_t us);
+void pit_wait_ms(unsigned ms); /* busy-wait on PIT channel 2 */
 
 /* SMP */
 int acpi_find_cpus(uint32_t *apic_ids, int max);

@@ -96,24 +96,24 @@ void lapic_send_sipi(uint32_t apic_id, uint32_t page)
     icr_send(apic_id, (6 << 8) | (page & 0xff));
 }
 
-/* Counts of the LAPIC timer (divide by 16) per second, measured against
- * the TSC, which tsc_calibrate() measured against the PIT. */
-uint32_t lapic_timer_calibrate(void)
+/* Calibration helpers (used by time_calibrate in tsc.c): free-running
+ * countdown from 0xffffffff, divide by 16, masked. */
+void lapic_timer_free_run(void)
 {
-    *reg(LAPIC_TIMER_DIV) = 3; /* divide by 16 */
+    *reg(LAPIC_TIMER_DIV) = 3;
     *reg(LAPIC_LVT_TIMER) = 1 << 16;
     *reg(LAPIC_TIMER_INIT) = 0xffffffff;
-    uint64_t t0 = rdtsc();
-    uint32_t c0 = *reg(LAPIC_TIMER_CUR);
-    udelay(10000);
-    uint32_t c1 = *reg(LAPIC_TIMER_CUR);
-    uint64_t t1 = rdtsc();
+}
+
+uint32_t lapic_timer_read(void)
+{
+    return *reg(LAPIC_TIMER_CUR);
+}
+
+void lapic_timer_set_rate(uint32_t per_sec)
+{
     *reg(LAPIC_TIMER_INIT) = 0;
-    uint64_t us = (t1 - t0) * 1000 / tsc_khz();
-    if (!us)
-        us = 1;
-    timer_per_sec = (uint32_t)((uint64_t)(c0 - c1) * 1000000 / us);
-    return timer_per_sec;
+    timer_per_sec = per_sec;
 }
 
 void lapic_timer_start(uint32_t hz)

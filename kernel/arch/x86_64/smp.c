@@ -61,7 +61,7 @@ void smp_start(void)
                 lapic_send_sipi(ids[i], TRAMP_PHYS >> 12);
                 sent2 = 1;
             }
-            if (dt > 2000000000UL)
+            if (dt > 10000000000UL) /* generous: TCG on a loaded host */
                 break;
             cpu_relax();
         }

@@ -62,4 +62,13 @@ class KernelPanicTest {
     run.line("^panic: end");
     assertThat(run.exit().guestCode()).as("%s", run).contains(127);
   }
+
+  @Test
+  @Timeout(300)
+  void aKernelStackOverflowIsADoubleFaultReportedOnItsOwnStack() throws Exception {
+    KernelRun run = KernelRun.boot("app=crash overflow", 2);
+    run.line("^panic: exception 8 \\(double fault\\) at 0x[0-9a-f]+ crash_recurse\\+0x");
+    run.line("^  #1 0x[0-9a-f]+ crash_recurse\\+0x");
+    run.line("^panic: end");
+  }
 }
