@@ -1,0 +1,323 @@
+package dev.uniscope.trace.vsock;
+
+import dev.uniscope.trace.vsock.ffm.EventFd;
+import dev.uniscope.trace.vsock.ffm.Libc;
+import dev.uniscope.trace.vsock.ffm.UnixListener;
+import dev.uniscope.trace.vsock.ffm.UnixSocket;
+import dev.uniscope.trace.vsock.packet.PacketEngine;
+import dev.uniscope.trace.vsock.vhostuser.HandshakeEvent;
+import dev.uniscope.trace.vsock.vhostuser.MessageCodec;
+import dev.uniscope.trace.vsock.vhostuser.MessageHeader;
+import dev.uniscope.trace.vsock.vhostuser.ProtocolException;
+import dev.uniscope.trace.vsock.vhostuser.VhostMessage;
+import dev.uniscope.trace.vsock.vhostuser.VsockDevice;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * The workbench's own vhost-user-vsock backend for QEMU's {@code vhost-user-vsock-pci}. It listens
+ * on a Unix socket (0600; put it in a 0700 directory) and QEMU connects to it ({@code -chardev
+ * socket,path=...} without {@code server=on}); start the backend before QEMU. One front-end at a
+ * time; when it disconnects every connection ends and the backend waits for the next one (QEMU
+ * {@code reconnect=N}).
+ *
+ * <p>Threads: one platform thread reads the control socket, one runs the queues, one delivers
+ * accepted connections to listeners. The guest is untrusted: see docs/vsock.md for what is checked.
+ *
+ * <pre>{@code
+ * try (var backend = VhostUserVsockBackend.start(dir.resolve("vhost.sock"), 3)) {
+ *   backend.listen(5000, conn -> pipeline.consume(conn.input()));
+ *   // qemu ... -chardev socket,id=vu,path=<dir>/vhost.sock -device vhost-user-vsock-pci,chardev=vu
+ * }
+ * }</pre>
+ */
+public final class VhostUserVsockBackend implements AutoCloseable {
+  private final long guestCid;
+  private final UnixListener listener;
+  private final EventFd wakeup;
+  private final VsockDevice device;
+  private final ExecutorService acceptExecutor;
+  private final EventLog<HandshakeEvent> handshake = new EventLog<>(512);
+  private final EventLog<String> problems = new EventLog<>(512);
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread control;
+  private final Thread worker;
+  private volatile UnixSocket current;
+  private volatile boolean connected;
+
+  private VhostUserVsockBackend(long guestCid, UnixListener listener, EventFd wakeup) {
+    this.guestCid = guestCid;
+    this.listener = listener;
+    this.wakeup = wakeup;
+    this.acceptExecutor =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("vsock-accept").factory());
+    PacketEngine engine = new PacketEngine(guestCid, this::wake, acceptExecutor, problems::add);
+    this.device = new VsockDevice(guestCid, engine, wakeup, problems::add);
+    this.control =
+        Thread.ofPlatform().daemon().name("vhost-user-control").unstarted(this::controlLoop);
+    this.worker = Thread.ofPlatform().daemon().name("vhost-user-vsock").unstarted(this::deviceLoop);
+  }
+
+  /**
+   * Listens on {@code socket} and serves guest CID {@code guestCid} (through GET_CONFIG).
+   *
+   * @throws IllegalArgumentException if the CID is reserved (0, 1, 2, or 0xffffffff and above)
+   */
+  public static VhostUserVsockBackend start(Path socket, long guestCid) throws IOException {
+    if (guestCid < 3 || guestCid >= 0xffff_ffffL) {
+      throw new IllegalArgumentException(
+          "guest CID " + guestCid + " is reserved; use 3 .. 0xfffffffe, unique per running VM");
+    }
+    UnixListener l = UnixListener.bind(socket);
+    VhostUserVsockBackend b;
+    try {
+      b = new VhostUserVsockBackend(guestCid, l, EventFd.create());
+    } catch (IOException | RuntimeException e) {
+      l.close();
+      throw e;
+    }
+    b.control.start();
+    b.worker.start();
+    return b;
+  }
+
+  public long guestCid() {
+    return guestCid;
+  }
+
+  public Path socketPath() {
+    return listener.path();
+  }
+
+  /** Accepts guest connections to host {@code port}; replaces an earlier listener. */
+  public void listen(int port, VsockListener l) {
+    device.engine().listen(port, l);
+  }
+
+  public void unlisten(int port) {
+    device.engine().unlisten(port);
+  }
+
+  /** Opens a stream to a port the guest listens on. */
+  public CompletableFuture<VsockConnection> connect(int guestPort) {
+    CompletableFuture<VsockConnection> f = new CompletableFuture<>();
+    device.lock().lock();
+    try {
+      device.engine().connect(guestPort, f);
+    } finally {
+      device.lock().unlock();
+    }
+    wake();
+    return f;
+  }
+
+  /** Whether a front-end (QEMU) is connected right now. */
+  public boolean frontEndConnected() {
+    return connected;
+  }
+
+  /** Every control message received so far (the last 512), in order. */
+  public List<HandshakeEvent> handshake() {
+    return handshake.snapshot();
+  }
+
+  /** Waits for a control message matching {@code p}. */
+  public Optional<HandshakeEvent> awaitMessage(Predicate<HandshakeEvent> p, Duration timeout)
+      throws InterruptedException {
+    return handshake.await(p, timeout);
+  }
+
+  /** Problems seen (bad packets, stopped queues, protocol errors), the last 512. */
+  public List<String> problems() {
+    return problems.snapshot();
+  }
+
+  public Optional<String> awaitProblem(Predicate<String> p, Duration timeout)
+      throws InterruptedException {
+    return problems.await(p, timeout);
+  }
+
+  /** Why the rx (0) or tx (1) queue stopped, if it did. */
+  public Optional<String> queueFault(int index) {
+    return device.fault(index);
+  }
+
+  /** Number of open guest connections. */
+  public int connectionCount() {
+    device.lock().lock();
+    try {
+      return device.engine().connectionCount();
+    } finally {
+      device.lock().unlock();
+    }
+  }
+
+  private void wake() {
+    device.wake();
+  }
+
+  private void controlLoop() {
+    while (!closed.get()) {
+      Optional<UnixSocket> s;
+      try {
+        s = listener.accept();
+      } catch (IOException e) {
+        if (!closed.get()) {
+          problems.add("control socket accept failed: " + e.getMessage());
+        }
+        return;
+      }
+      if (s.isEmpty()) {
+        return;
+      }
+      try (UnixSocket sock = s.get()) {
+        current = sock;
+        connected = true;
+        serve(sock);
+      } catch (EOFException e) {
+        // The front-end went away (QEMU quit, was killed, or reconnects).
+      } catch (IOException | RuntimeException e) {
+        problems.add("front-end dropped: " + e.getMessage());
+      } finally {
+        connected = false;
+        current = null;
+        device.reset("the front-end disconnected");
+      }
+    }
+  }
+
+  private void serve(UnixSocket sock) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment hdr = arena.allocate(MessageHeader.BYTES);
+      MemorySegment body = arena.allocate(MessageHeader.MAX_PAYLOAD);
+      while (!closed.get()) {
+        int[] fds = sock.readFully(hdr);
+        try {
+          MessageHeader h = MessageHeader.decode(hdr.toArray(ValueLayout.JAVA_BYTE));
+          int[] more = sock.readFully(body.asSlice(0, h.size()));
+          fds = concat(fds, more);
+          byte[] payload = body.asSlice(0, h.size()).toArray(ValueLayout.JAVA_BYTE);
+          VhostMessage m = MessageCodec.decode(h, payload, fds);
+          fds = new int[0]; // owned by the message now
+          handshake.add(
+              new HandshakeEvent(h.request(), h.flags(), h.size(), m.fds().length, detail(m)));
+          dispatch(sock, h, m);
+        } finally {
+          for (int fd : fds) {
+            Libc.close(fd);
+          }
+        }
+      }
+    }
+  }
+
+  private void dispatch(UnixSocket sock, MessageHeader h, VhostMessage m) throws IOException {
+    boolean ack = h.needReply() && device.replyAckNegotiated();
+    try {
+      Optional<byte[]> reply = device.handle(m);
+      if (reply.isPresent()) {
+        byte[] r = reply.get();
+        sock.send(concat(MessageHeader.reply(h.request(), r.length), r));
+      } else if (ack) {
+        sendAck(sock, h, 0);
+      }
+    } catch (ProtocolException e) {
+      problems.add(h.describe() + " rejected: " + e.getMessage());
+      if (ack) {
+        sendAck(sock, h, 1);
+      }
+    }
+  }
+
+  private static void sendAck(UnixSocket sock, MessageHeader h, long status) throws IOException {
+    byte[] v = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(status).array();
+    sock.send(concat(MessageHeader.reply(h.request(), 8), v));
+  }
+
+  private static String detail(VhostMessage m) {
+    return switch (m) {
+      case VhostMessage.SetFeatures s -> "features 0x" + Long.toHexString(s.features());
+      case VhostMessage.SetProtocolFeatures s -> "features 0x" + Long.toHexString(s.features());
+      case VhostMessage.VringState s -> "index " + s.index() + " num " + s.num();
+      case VhostMessage.VringAddr a -> "index " + a.index();
+      case VhostMessage.VringFd f -> "index " + f.index() + (f.fd() >= 0 ? " fd" : " nofd");
+      case VhostMessage.Config c -> "offset " + c.offset() + " size " + c.size();
+      case VhostMessage.SetMemTable t ->
+          t.regions().size()
+              + " region(s) "
+              + t.regions().stream()
+                  .map(
+                      r ->
+                          "gpa 0x"
+                              + Long.toHexString(r.guestPhysAddr())
+                              + " size 0x"
+                              + Long.toHexString(r.size()))
+                  .toList();
+      default -> "";
+    };
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] r = new byte[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] r = new int[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  private void deviceLoop() {
+    while (!closed.get()) {
+      try {
+        int[] fds = device.pollSet();
+        // Rings without a kick fd are polled; otherwise wake at least every 100 ms for timeouts.
+        Libc.poll(fds, device.polledRings() ? 1 : 100);
+        device.service(System.nanoTime());
+      } catch (IOException | RuntimeException e) {
+        problems.add("device thread: " + e);
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    listener.close();
+    UnixSocket s = current;
+    if (s != null) {
+      s.shutdown();
+    }
+    wake();
+    try {
+      control.join(5000);
+      worker.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    device.reset("the backend closed");
+    acceptExecutor.shutdownNow();
+    wakeup.close();
+  }
+}
