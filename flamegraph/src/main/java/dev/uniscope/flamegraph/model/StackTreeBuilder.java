@@ -21,9 +21,9 @@ public final class StackTreeBuilder {
   // Nodes where some stack ends, even with a zero count (the Perl tools print those too).
   private long[] ends = new long[16];
   private int count = 1;
-  // (parent << 32 | frame) -> node + 1; unused in sequential mode.
-  private long[] keys = new long[2048];
-  private int[] values = new int[2048];
+  // Open addressing over pairs {parent << 32 | frame, node + 1} in one array, so a probe touches
+  // one cache line; value 0 = empty. Unused in sequential mode.
+  private long[] table = new long[4096];
   private int[] scratch = new int[64];
 
   /** A builder for an aggregated (alphabetically ordered) flame graph tree. */
@@ -61,22 +61,22 @@ public final class StackTreeBuilder {
       return newNode(parentNode, frameId);
     }
     long key = ((long) parentNode << 32) | (frameId & 0xFFFFFFFFL);
-    int mask = keys.length - 1;
+    int mask = (table.length >>> 1) - 1;
     int i = mix(key) & mask;
     while (true) {
-      int v = values[i];
+      long v = table[2 * i + 1];
       if (v == 0) {
         break;
       }
-      if (keys[i] == key) {
-        return v - 1;
+      if (table[2 * i] == key) {
+        return (int) v - 1;
       }
       i = (i + 1) & mask;
     }
     int node = newNode(parentNode, frameId);
-    keys[i] = key;
-    values[i] = node + 1;
-    if (count * 2 > keys.length) {
+    table[2 * i] = key;
+    table[2 * i + 1] = node + 1;
+    if (count > table.length >>> 2) {
       rehash();
     }
     return node;
@@ -193,21 +193,19 @@ public final class StackTreeBuilder {
   }
 
   private void rehash() {
-    long[] nk = new long[keys.length * 2];
-    int[] nv = new int[values.length * 2];
-    int mask = nk.length - 1;
-    for (int i = 0; i < keys.length; i++) {
-      if (values[i] != 0) {
-        int j = mix(keys[i]) & mask;
-        while (nv[j] != 0) {
+    long[] next = new long[table.length * 2];
+    int mask = (next.length >>> 1) - 1;
+    for (int i = 0; i < table.length; i += 2) {
+      if (table[i + 1] != 0) {
+        int j = mix(table[i]) & mask;
+        while (next[2 * j + 1] != 0) {
           j = (j + 1) & mask;
         }
-        nk[j] = keys[i];
-        nv[j] = values[i];
+        next[2 * j] = table[i];
+        next[2 * j + 1] = table[i + 1];
       }
     }
-    keys = nk;
-    values = nv;
+    table = next;
   }
 
   private static int mix(long key) {
