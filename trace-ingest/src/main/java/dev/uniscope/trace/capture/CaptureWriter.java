@@ -163,15 +163,23 @@ public final class CaptureWriter implements Closeable, PageSource {
 
   private void write(ByteBuffer f, FrameType type) throws IOException {
     long at = position();
-    int seq = f.getShort(6) & 0xFFFF;
-    int length = f.remaining() - WireConstants.FRAME_HEADER;
+    index(at, type, f);
+    put(f.duplicate());
+    if (listener != null) {
+      listener.written(at, type, f.getShort(6) & 0xFFFF, f.duplicate());
+    }
+  }
+
+  /** Adds the index entry of the frame {@code f} (header + payload, position 0) at {@code at}. */
+  void index(long at, FrameType type, ByteBuffer f) {
+    int length = f.getInt(8); // from the header: callers may pass only the start of the payload
     int cpu = CaptureFormat.NO_CPU;
-    long pageSeq = seq;
+    long seq = f.getShort(6) & 0xFFFF;
     long base = 0;
-    if (type == FrameType.PAGE && length >= PageFormat.HEADER) {
+    if (type == FrameType.PAGE && f.limit() >= WireConstants.FRAME_HEADER + PageFormat.HEADER) {
       int p = WireConstants.FRAME_HEADER;
       cpu = f.getShort(p + PageFormat.OFF_CPU) & 0xFFFF;
-      pageSeq = f.getLong(p + PageFormat.OFF_SEQ);
+      seq = f.getLong(p + PageFormat.OFF_SEQ);
       base = f.getLong(p + PageFormat.OFF_BASE_TS);
     }
     if (count == offsets.length) {
@@ -183,15 +191,24 @@ public final class CaptureWriter implements Closeable, PageSource {
       lengths = Arrays.copyOf(lengths, n);
     }
     offsets[count] = at;
-    seqs[count] = pageSeq;
+    seqs[count] = seq;
     bases[count] = base;
     meta[count] = type.code() | (cpu << 8);
     lengths[count] = length;
     count++;
-    put(f.duplicate());
-    if (listener != null) {
-      listener.written(at, type, seq, f.duplicate());
-    }
+  }
+
+  /**
+   * Reopens a capture for appending after its last valid frame (used by {@link CaptureRepair}): the
+   * file is cut at {@code end}; the caller re-adds the index entries with {@link #index}.
+   */
+  static CaptureWriter resume(Path path, long end) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    ch.truncate(end);
+    CaptureWriter w = new CaptureWriter(ch, CaptureFormat.SOURCE_STREAM, null);
+    w.flushed = end;
+    w.started = true;
+    return w;
   }
 
   private long position() {

@@ -62,6 +62,20 @@ public record RecordView(ByteBuffer page, int offset, EventDef event) {
     return new String(dynamic(f), StandardCharsets.UTF_8);
   }
 
+  /** An ARRAY field's elements as longs (same widening as {@link #number}). */
+  public long[] array(String field) {
+    FieldDef f = require(field);
+    if (f.type() != FieldType.ARRAY) {
+      throw new IllegalArgumentException(field + " is not an array");
+    }
+    int width = f.elemType().fixedSize();
+    long[] out = new long[f.size() / width];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = number(new FieldDef(f.name(), f.elemType(), null, f.offset() + i * width, width));
+    }
+    return out;
+  }
+
   /** A STACK field: return addresses, leaf first. */
   public long[] stack(String field) {
     byte[] raw = dynamic(require(field));

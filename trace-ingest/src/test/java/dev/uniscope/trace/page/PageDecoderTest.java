@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.uniscope.trace.encode.PageWriter;
 import dev.uniscope.trace.encode.RecordEncoder;
 import dev.uniscope.trace.meta.CoreEvents;
+import dev.uniscope.trace.meta.EventDef;
+import dev.uniscope.trace.meta.FieldDef;
+import dev.uniscope.trace.meta.FieldType;
 import dev.uniscope.trace.meta.Metadata;
+import dev.uniscope.trace.meta.MetadataCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -98,6 +102,38 @@ class PageDecoderTest {
     RecordView k =
         new RecordView(page, c.recs.get(3).offset(), MD.event(CoreEvents.MARKER_COUNTER));
     assertThat(k.number("value")).isEqualTo(-5);
+  }
+
+  /** A kernel-defined event the host has never heard of decodes from its metadata alone. */
+  @Test
+  void decodingIsDrivenByTheMetadata() throws Exception {
+    Metadata md =
+        MetadataCodec.decode(
+            MetadataCodec.encode(
+                new Metadata(
+                    List.of(
+                        new EventDef(
+                            300,
+                            "nic_rx",
+                            12,
+                            24,
+                            List.of(
+                                FieldDef.array("queue_depths", FieldType.U32, 0, 4),
+                                FieldDef.of("packet", FieldType.BYTES, 16),
+                                FieldDef.of("delta", FieldType.I16, 20)))))));
+    ByteBuffer payload = ByteBuffer.allocate(27).order(ByteOrder.LITTLE_ENDIAN);
+    payload.putInt(0, 1).putInt(4, 2).putInt(8, 3).putInt(12, 0xFFFFFFFF);
+    payload.putInt(16, (3 << 16) | 24).putShort(20, (short) -2).put(24, new byte[] {7, 8, 9});
+    List<ByteBuffer> pages = new ArrayList<>();
+    PageWriter w = new PageWriter(0, 1024, pages::add);
+    w.append(300, 5, payload);
+    w.flush();
+    Collect c = new Collect();
+    assertThat(new PageDecoder(md, 1024, 1).decode(pages.getFirst(), c).ok()).isTrue();
+    RecordView v = new RecordView(pages.getFirst(), c.recs.getFirst().offset(), md.event(300));
+    assertThat(v.array("queue_depths")).containsExactly(1, 2, 3, 0xFFFFFFFFL);
+    assertThat(v.dynamic(md.event(300).field("packet"))).containsExactly(7, 8, 9);
+    assertThat(v.number("delta")).isEqualTo(-2);
   }
 
   @Test
