@@ -1,22 +1,28 @@
 /*
  * spin: CPU burner with a known profile.
  *
+ * `per_cpu=` (default 2) CPU-bound threads per CPU share it by timer
+ * preemption (12 ms slices), so every thread is switched in many times.
+ *
  * Known answer: on every CPU, burn_a, burn_b and burn_c take 50 %, 30 %
- * and 20 % of the TSC time spent burning (5:3:2 units per round).  Each
+ * and 20 % of the TSC time spent burning (each round runs the function
+ * furthest behind its share for one 50 us unit; time the vCPU was not
+ * running is excluded, see burn_cycles).  Each
  * is reached through spin_worker -> spin_round -> spin_dispatch ->
  * spin_phase -> burn_x (call chain five deep).  Runs `duration=` ms
  * (default 2000).  Prints:
  *   spin: known-answer burn_a=50 burn_b=30 burn_c=20
- *   spin: result cpu=N burn_a=PP.P burn_b=PP.P burn_c=PP.P      (per CPU)
- *   spin: result total burn_a=PP.P burn_b=PP.P burn_c=PP.P
+ *   spin: result cpu=N burn_a=PP.P burn_b=PP.P burn_c=PP.P rounds=N threads=N switches=N
+ *   spin: result total burn_a=PP.P burn_b=PP.P burn_c=PP.P stolen_ms=N
  */
 #include "app.h"
 
-#define UNIT_US 200
+#define UNIT_US 50 /* one burn call; small so the 5:3:2 steering stays tight */
 
 struct spin_stats {
     uint64_t a, b, c, rounds;
     uint64_t end_ns;
+    uint64_t switches; /* times this thread was switched in */
 };
 
 /*
@@ -96,6 +102,7 @@ static void spin_worker(void *arg)
     struct spin_stats *s = arg;
     while (now_ns() < s->end_ns)
         spin_round(s);
+    s->switches = thread_current()->nr_switches;
 }
 
 static void pct(char *buf, size_t n, uint64_t part, uint64_t total)
@@ -108,32 +115,44 @@ static int spin_main(const char *args)
 {
     (void)args;
     int n = app_ncpus();
+    int per = (int)app_arg_u64("per_cpu", 2);
+    if (per < 1 || per > 8)
+        per = 2;
     uint64_t dur = app_arg_u64("duration", 2000);
     printk("spin: known-answer burn_a=50 burn_b=30 burn_c=20\n");
-    struct spin_stats *st = kzalloc(sizeof *st * (size_t)n);
-    struct thread **t = kzalloc(sizeof *t * (size_t)n);
+    struct spin_stats *st = kzalloc(sizeof *st * (size_t)(n * per));
+    struct thread **t = kzalloc(sizeof *t * (size_t)(n * per));
     uint64_t end = now_ns() + dur * 1000000;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n * per; i++) {
         st[i].end_ns = end;
         char name[16];
-        snprintf(name, sizeof name, "spin/%d", i);
-        t[i] = thread_create(name, spin_worker, &st[i], i);
+        snprintf(name, sizeof name, "spin/%d.%d", i / per, i % per);
+        t[i] = thread_create(name, spin_worker, &st[i], i / per);
     }
     uint64_t ta = 0, tb = 0, tc = 0;
-    for (int i = 0; i < n; i++) {
-        thread_join(t[i]);
-        uint64_t tot = st[i].a + st[i].b + st[i].c;
-        char a[16], b[16], c[16];
-        pct(a, sizeof a, st[i].a, tot);
-        pct(b, sizeof b, st[i].b, tot);
-        pct(c, sizeof c, st[i].c, tot);
-        printk("spin: result cpu=%d burn_a=%s burn_b=%s burn_c=%s rounds=%lu\n", i, a, b, c,
-               st[i].rounds);
-        ta += st[i].a;
-        tb += st[i].b;
-        tc += st[i].c;
-    }
     char a[16], b[16], c[16];
+    for (int cpu = 0; cpu < n; cpu++) {
+        struct spin_stats sum = {0};
+        for (int j = 0; j < per; j++) {
+            struct spin_stats *x = &st[cpu * per + j];
+            thread_join(t[cpu * per + j]);
+            sum.a += x->a;
+            sum.b += x->b;
+            sum.c += x->c;
+            sum.rounds += x->rounds;
+            sum.switches += x->switches;
+        }
+        uint64_t tot = sum.a + sum.b + sum.c;
+        pct(a, sizeof a, sum.a, tot);
+        pct(b, sizeof b, sum.b, tot);
+        pct(c, sizeof c, sum.c, tot);
+        printk("spin: result cpu=%d burn_a=%s burn_b=%s burn_c=%s rounds=%lu threads=%d "
+               "switches=%lu\n",
+               cpu, a, b, c, sum.rounds, per, sum.switches);
+        ta += sum.a;
+        tb += sum.b;
+        tc += sum.c;
+    }
     uint64_t tot = ta + tb + tc;
     pct(a, sizeof a, ta, tot);
     pct(b, sizeof b, tb, tot);

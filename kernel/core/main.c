@@ -66,6 +66,12 @@ void kmain(void)
            bootinfo.seed, seed_names[bootinfo.seed_source & 3], bootinfo.nrelocs);
     printk("kaslr: heap=0x%lx stacks=0x%lx\n", bootinfo.heap_base, bootinfo.stack_base);
     printk("cmdline: %s\n", kernel_cmdline);
+    uint64_t ram = 0;
+    for (uint32_t i = 0; i < bootinfo.nmem; i++)
+        if (bootinfo.mem[i].type == 1)
+            ram += bootinfo.mem[i].size;
+    printk("boot: memory map %u entries, %lu MiB RAM, rsdp 0x%lx\n", bootinfo.nmem, ram >> 20,
+           bootinfo.rsdp);
     if (cmdline_has("bootfault"))
         boot_fault_inject();
 
