@@ -26,7 +26,8 @@ public final class SyntheticPerfScript {
     }
   }
 
-  static long write(OutputStream os, long bytes, long seed) throws IOException {
+  /** Writes at least {@code bytes} bytes of samples; returns the number written. */
+  public static long write(OutputStream os, long bytes, long seed) throws IOException {
     SplittableRandom r = new SplittableRandom(seed);
     String[] kinds = {"alloc", "copy", "read", "write", "sched", "irq", "parse", "hash"};
     String[] funcs = new String[2000];
