@@ -23,9 +23,6 @@ public final class RingReader {
   public static final int DIR_HEADER = 64;
   public static final int RING_DESC = 64;
 
-  /** Refuse rings larger than this many pages per CPU (1 GiB at 4 KiB pages). */
-  public static final long MAX_PAGES_PER_CPU = 1 << 18;
-
   private RingReader() {}
 
   /** What was read. */
@@ -59,7 +56,7 @@ public final class RingReader {
     if (!PageFormat.validPageSize(pageSize)
         || perCpu < 2
         || Long.bitCount(perCpu) != 1
-        || perCpu > MAX_PAGES_PER_CPU) {
+        || perCpu > HelloCodec.MAX_PAGES_PER_CPU) {
       throw new IOException(
           String.format(
               "trace directory at 0x%x: page_size %d or pages_per_cpu %d invalid",

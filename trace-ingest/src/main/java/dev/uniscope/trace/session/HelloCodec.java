@@ -15,6 +15,7 @@ public final class HelloCodec {
   public static final int MAX_CMDLINE = 1024;
   public static final int MAX_LAYOUT = 16384;
   public static final int MAX_CPUS = 256;
+  public static final int MAX_PAGES_PER_CPU = 1 << 18;
 
   private HelloCodec() {}
 
@@ -51,8 +52,9 @@ public final class HelloCodec {
     if (!PageFormat.validPageSize(pageSize)) {
       throw fail(8, "page_size " + pageSize + " is not a power of two in 1024..65536");
     }
-    if (pages < 2 || Long.bitCount(pages) != 1) {
-      throw fail(12, "pages_per_cpu " + pages + " is not a power of two >= 2");
+    if (pages < 2 || pages > MAX_PAGES_PER_CPU || Long.bitCount(pages) != 1) {
+      throw fail(
+          12, "pages_per_cpu " + pages + " is not a power of two in 2.." + MAX_PAGES_PER_CPU);
     }
     if (buildIdLen > MAX_BUILD_ID || cmdlineLen > MAX_CMDLINE || layoutLen > MAX_LAYOUT) {
       throw fail(40, "build-id, cmdline or layout length out of range");
