@@ -59,6 +59,8 @@ public final class RspConnection implements AutoCloseable {
   private final CopyOnWriteArrayList<Consumer<StopReply>> stopListeners =
       new CopyOnWriteArrayList<>();
   private volatile boolean running;
+  private Pending<?> heldResume;
+  private boolean interruptAfterResume;
   private volatile RspException failure;
 
   private RspConnection(RspEndpoint endpoint) {
@@ -107,6 +109,11 @@ public final class RspConnection implements AutoCloseable {
           "cannot connect to gdb stub at " + endpoint + ": " + f.cause().getMessage(), f.cause());
     }
     return conn;
+  }
+
+  /** The I/O thread that owns this connection; futures complete on it. */
+  public EventLoop eventLoop() {
+    return loop;
   }
 
   public RspEndpoint endpoint() {
@@ -176,7 +183,9 @@ public final class RspConnection implements AutoCloseable {
   public void interrupt() {
     loop.execute(
         () -> {
-          if (running && channel.isActive()) {
+          if (heldResume != null) {
+            interruptAfterResume = true;
+          } else if (running && channel.isActive()) {
             channel.writeAndFlush(RspControl.INTERRUPT);
           }
         });
@@ -196,12 +205,22 @@ public final class RspConnection implements AutoCloseable {
               "target is running: cannot send '" + p.command + "' before it stops"));
       return;
     }
+    if (p.resumes) {
+      running = true;
+      if (!pending.isEmpty()) {
+        // Our '+' for an earlier reply would reach QEMU after the resume and stop the VM again
+        // (any byte stops a running VM): send the resume only once everything is answered.
+        heldResume = p;
+        return;
+      }
+    }
+    write(p);
+  }
+
+  private void write(Pending<?> p) {
     pending.add(p);
     if (p.timeout != null) {
       p.timer = loop.schedule(() -> expire(p), p.timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-    if (p.resumes) {
-      running = true;
     }
     channel
         .writeAndFlush(RspPacket.of(p.command))
@@ -234,6 +253,10 @@ public final class RspConnection implements AutoCloseable {
       failure = e;
     }
     running = false;
+    if (heldResume != null) {
+      pending.add(heldResume);
+      heldResume = null;
+    }
     Pending<?> p;
     while ((p = pending.poll()) != null) {
       p.cancelTimer();
@@ -273,6 +296,15 @@ public final class RspConnection implements AutoCloseable {
       running = false;
     }
     head.complete(buf);
+    if (pending.isEmpty() && heldResume != null) {
+      Pending<?> r = heldResume;
+      heldResume = null;
+      write(r);
+      if (interruptAfterResume) {
+        interruptAfterResume = false;
+        channel.writeAndFlush(RspControl.INTERRUPT);
+      }
+    }
   }
 
   @Override
