@@ -16,64 +16,22 @@ public final class FoldedWriter {
   private FoldedWriter() {}
 
   public static void write(StackTree tree, OutputStream out) throws IOException {
-    FrameTable frames = tree.frames();
-    int[] count = {0};
-    int[] cap = {1024};
-    int[][] starts = {new int[1024]};
-    int[][] ends = {new int[1024]};
-    long[][] values = {new long[1024]};
-    long[][] bases = {new long[1024]};
-    byte[][] arena = {new byte[1 << 16]};
-    int[] used = {0};
-    tree.forEachStack(
-        (path, length, node, self, base) -> {
-          int need = used[0];
-          for (int i = 0; i < length; i++) {
-            need += frames.length(path[i]) + 1;
-          }
-          if (need > arena[0].length) {
-            arena[0] = Arrays.copyOf(arena[0], Math.max(need, arena[0].length * 2));
-          }
-          int start = used[0];
-          int pos = start;
-          for (int i = 0; i < length; i++) {
-            if (i > 0) {
-              arena[0][pos++] = ';';
-            }
-            pos = frames.copyTo(path[i], arena[0], pos);
-          }
-          used[0] = pos;
-          int n = count[0];
-          if (n == cap[0]) {
-            cap[0] *= 2;
-            starts[0] = Arrays.copyOf(starts[0], cap[0]);
-            ends[0] = Arrays.copyOf(ends[0], cap[0]);
-            values[0] = Arrays.copyOf(values[0], cap[0]);
-            bases[0] = Arrays.copyOf(bases[0], cap[0]);
-          }
-          starts[0][n] = start;
-          ends[0][n] = pos;
-          values[0][n] = self;
-          bases[0][n] = base;
-          count[0] = n + 1;
-        });
-    int n = count[0];
+    Lines lines = new Lines(tree.frames());
+    tree.forEachStack(lines::add);
+    int n = lines.count;
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    byte[] a = arena[0];
-    int[] st = starts[0];
-    int[] en = ends[0];
     if (tree.sortedByName()) {
-      sort(order, new int[n], 0, n, a, st, en);
+      sort(order, new int[n], 0, n, lines.arena, lines.starts, lines.ends);
     }
     byte[] buf = new byte[1 << 16];
     int len = 0;
     boolean diff = tree.isDifferential();
     for (int k = 0; k < n; k++) {
       int i = order[k];
-      int stackLen = en[i] - st[i];
+      int stackLen = lines.ends[i] - lines.starts[i];
       if (len + stackLen + 48 > buf.length) {
         out.write(buf, 0, len);
         len = 0;
@@ -81,16 +39,67 @@ public final class FoldedWriter {
           buf = new byte[stackLen + 48];
         }
       }
-      System.arraycopy(a, st[i], buf, len, stackLen);
+      System.arraycopy(lines.arena, lines.starts[i], buf, len, stackLen);
       len += stackLen;
       if (diff) {
-        len = appendNumber(buf, len, bases[0][i]);
+        len = appendNumber(buf, len, lines.bases[i]);
       }
-      len = appendNumber(buf, len, values[0][i]);
+      len = appendNumber(buf, len, lines.values[i]);
       buf[len++] = '\n';
     }
     out.write(buf, 0, len);
     out.flush();
+  }
+
+  /** Every stack's bytes joined with ';' in one arena, with its counts. */
+  private static final class Lines {
+    private final FrameTable frames;
+    byte[] arena = new byte[1 << 16];
+    int used;
+    int count;
+    int[] starts = new int[1024];
+    int[] ends = new int[1024];
+    long[] values = new long[1024];
+    long[] bases = new long[1024];
+
+    Lines(FrameTable frames) {
+      this.frames = frames;
+    }
+
+    void add(int[] path, int length, int node, long self, long base) {
+      long need = used;
+      for (int i = 0; i < length; i++) {
+        need += frames.length(path[i]) + 1;
+      }
+      if (need > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("folded output larger than 2 GiB");
+      }
+      if (need > arena.length) {
+        arena =
+            Arrays.copyOf(
+                arena, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, arena.length * 2L)));
+      }
+      int pos = used;
+      for (int i = 0; i < length; i++) {
+        if (i > 0) {
+          arena[pos++] = ';';
+        }
+        pos = frames.copyTo(path[i], arena, pos);
+      }
+      if (count == starts.length) {
+        int cap = count * 2;
+        starts = Arrays.copyOf(starts, cap);
+        ends = Arrays.copyOf(ends, cap);
+        values = Arrays.copyOf(values, cap);
+        bases = Arrays.copyOf(bases, cap);
+      }
+      starts[count] = used;
+      ends[count] = pos;
+      values[count] = self;
+      bases[count] = base;
+      count++;
+      used = pos;
+    }
   }
 
   private static int appendNumber(byte[] buf, int len, long v) {
