@@ -52,6 +52,8 @@ out=$("${PIN[@]}" "$JAVA" "${JVM[@]}" -cp "$CP" dev.uniscope.flamegraph.bench.Fl
 ours_collapse=$(sed -E 's/.*collapse_mib_s=([0-9.]+).*/\1/' <<<"$out")
 ours_svg=$(sed -E 's/.*svg_mib_s=([0-9.]+).*/\1/' <<<"$out")
 folded_mib=$(sed -E 's/.*folded_mib=([0-9.]+).*/\1/' <<<"$out")
+cpu_collapse=$(sed -E 's/.*collapse_cpu_mib_s=([0-9.]+).*/\1/' <<<"$out")
+cpu_svg=$(sed -E 's/.*svg_cpu_mib_s=([0-9.]+).*/\1/' <<<"$out")
 
 # One timed process run of a command: prints MiB/s for the given input size.
 rate() { # size_mib command...
@@ -69,10 +71,10 @@ cli_svg=$(rate "$folded_mib" "${CLI[@]}" svg "$FOLDED")
 
 echo
 echo "== results (MiB of input per second, one core) =="
-printf 'collapse   perf script %6s MiB: ours %7s MiB/s in-process, %7s MiB/s as a process\n' \
-  "$perf_mib" "$ours_collapse" "$cli_collapse"
-printf 'flamegraph folded      %6s MiB: ours %7s MiB/s in-process, %7s MiB/s as a process\n' \
-  "$folded_mib" "$ours_svg" "$cli_svg"
+printf 'collapse   perf script %6s MiB: ours %7s MiB/s in-process (%s per CPU-second), %7s MiB/s as a process\n' \
+  "$perf_mib" "$ours_collapse" "$cpu_collapse" "$cli_collapse"
+printf 'flamegraph folded      %6s MiB: ours %7s MiB/s in-process (%s per CPU-second), %7s MiB/s as a process\n' \
+  "$folded_mib" "$ours_svg" "$cpu_svg" "$cli_svg"
 if [ -n "$PEER_COLLAPSE" ]; then
   # shellcheck disable=SC2206
   peer=($PEER_COLLAPSE)
