@@ -28,6 +28,7 @@ uint64_t cmdline_u64(const char *key, uint64_t def)
 
 noreturn void machine_exit(int code)
 {
+    serial_flush(COM1);
     outb(0xf4, (uint8_t)code); /* isa-debug-exit: QEMU exits with (code << 1) | 1 */
     for (;;) {
         cli();

@@ -11,6 +11,7 @@
 #include "ksyms.h"
 #include "mm.h"
 #include "sched.h"
+#include "serial.h"
 #include "x86.h"
 
 #define PVPANIC_PORT 0x505
@@ -150,6 +151,7 @@ static noreturn void panic_finish(void)
 {
     printk("kaslr: slide=0x%lx base=0x%lx\n", bootinfo.slide, bootinfo.virt_base);
     printk("panic: end\n");
+    serial_flush(COM1);
     if (cmdline_has("panic_exit"))
         machine_exit(EXIT_PANIC); /* instead of pvpanic: a deterministic exit status */
     outb(PVPANIC_PORT, 1);        /* QEMU: GUEST_PANICKED event */

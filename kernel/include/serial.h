@@ -6,4 +6,5 @@
 void serial_init(unsigned short port);
 void serial_putc(unsigned short port, char c);
 void serial_write(unsigned short port, const char *s, unsigned long n);
+void serial_flush(unsigned short port);
 #endif

@@ -30,9 +30,10 @@ class KernelAppsTest {
     assertBooted(run, smp);
     run.line("^spin: known-answer burn_a=50 burn_b=30 burn_c=20");
     for (int cpu = 0; cpu < smp; cpu++) {
-      // Two CPU-bound threads per CPU: only timer preemption lets both progress.
+      // Two CPU-bound threads per CPU: without timer preemption each would be switched in
+      // once (2 in total); anything above proves preemption even on a starved vCPU.
       Matcher c = run.line("^spin: result cpu=" + cpu + " .* threads=2 switches=(\\d+)");
-      assertThat(Long.parseLong(c.group(1))).as("%s", run).isGreaterThanOrEqualTo(6);
+      assertThat(Long.parseLong(c.group(1))).as("%s", run).isGreaterThanOrEqualTo(3);
     }
     Matcher m = run.line("^spin: result total burn_a=([\\d.]+) burn_b=([\\d.]+) burn_c=([\\d.]+)");
     assertThat(Double.parseDouble(m.group(1))).as("%s", run).isBetween(48.0, 52.0);

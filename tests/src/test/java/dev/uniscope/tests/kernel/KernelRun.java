@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,10 @@ import java.util.regex.Pattern;
  */
 record KernelRun(String append, int smp, String console, ExitStatus exit) {
   static final Duration BOOT_TIMEOUT = Duration.ofMinutes(3);
+
+  /** The last line the kernel prints before powering off (docs/app-api.md). */
+  static final Pattern LAST_LINE =
+      Pattern.compile("^(app: exit name=|panic: end|early boot: fatal)");
 
   static KernelRun boot(String append, int smp) throws Exception {
     return boot(null, append, smp);
@@ -29,8 +34,13 @@ record KernelRun(String append, int smp, String console, ExitStatus exit) {
     }
     try (QemuVm vm = b.start()) {
       ExitStatus exit = vm.awaitExit(BOOT_TIMEOUT);
-      // The console log ends when QEMU closes the stream, so no output is lost.
-      vm.console().awaitLine(Pattern.compile("uniscope: kernel"), Duration.ofSeconds(30));
+      // QEMU has exited, but its last output may still be on its way through the pipe: wait for
+      // the kernel's final line (or the end of the stream) before taking the text.
+      try {
+        vm.console().awaitLine(LAST_LINE, Duration.ofSeconds(60));
+      } catch (TimeoutException e) {
+        // The stream ended without a final line; the assertions show the console.
+      }
       return new KernelRun(append, smp, vm.console().text(), exit);
     }
   }
