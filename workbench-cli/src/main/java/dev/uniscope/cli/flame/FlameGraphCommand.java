@@ -95,12 +95,17 @@ public final class FlameGraphCommand implements Callable<Integer> {
   @Option(names = "--subtitle", paramLabel = "TEXT", description = "Second level title.")
   String subtitle;
 
-  @Option(names = "--width", defaultValue = "1200", description = "Image width (default 1200).")
+  @Option(
+      names = "--width",
+      defaultValue = "1200",
+      paramLabel = "N",
+      description = "Image width (default 1200).")
   int width;
 
   @Option(
       names = "--height",
       defaultValue = "16",
+      paramLabel = "N",
       description = "Height of each frame (default 16).")
   int height;
 
@@ -108,18 +113,27 @@ public final class FlameGraphCommand implements Callable<Integer> {
       names = "--minwidth",
       defaultValue = "0.1",
       paramLabel = "NUM[%]",
-      description = "Omit frames narrower than this, in pixels or % of the total (default 0.1).")
+      description = "Omit frames narrower than this, in pixels or %% of the total (default 0.1).")
   String minWidth;
 
-  @Option(names = "--fonttype", defaultValue = "Verdana", description = "Font type.")
+  @Option(
+      names = "--fonttype",
+      defaultValue = "Verdana",
+      paramLabel = "FONT",
+      description = "Font type (default Verdana).")
   String fontType;
 
-  @Option(names = "--fontsize", defaultValue = "12", description = "Font size (default 12).")
+  @Option(
+      names = "--fontsize",
+      defaultValue = "12",
+      paramLabel = "N",
+      description = "Font size (default 12).")
   double fontSize;
 
   @Option(
       names = "--fontwidth",
       defaultValue = "0.59",
+      paramLabel = "N",
       description = "Average glyph width relative to the font size (default 0.59).")
   double fontWidth;
 
