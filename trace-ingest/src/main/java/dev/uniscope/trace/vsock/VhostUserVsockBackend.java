@@ -56,6 +56,8 @@ public final class VhostUserVsockBackend implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread control;
   private final Thread worker;
+  private final Object roundLock = new Object();
+  private long rounds;
   private volatile UnixSocket current;
   private volatile boolean connected;
 
@@ -164,6 +166,26 @@ public final class VhostUserVsockBackend implements AutoCloseable {
       return device.engine().connectionCount();
     } finally {
       device.lock().unlock();
+    }
+  }
+
+  /**
+   * Waits until the device thread has finished {@code n} more service rounds after this call (a
+   * round started after a kick has seen it): lets tests wait for the device instead of sleeping.
+   */
+  boolean awaitRounds(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (roundLock) {
+      long target = rounds + n;
+      wake();
+      while (rounds < target) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return false;
+        }
+        roundLock.wait(left);
+      }
+      return true;
     }
   }
 
@@ -293,6 +315,10 @@ public final class VhostUserVsockBackend implements AutoCloseable {
         // Rings without a kick fd are polled; otherwise wake at least every 100 ms for timeouts.
         Libc.poll(fds, device.polledRings() ? 1 : 100);
         device.service(System.nanoTime());
+        synchronized (roundLock) {
+          rounds++;
+          roundLock.notifyAll();
+        }
       } catch (IOException | RuntimeException e) {
         problems.add("device thread: " + e);
       }

@@ -1,0 +1,289 @@
+package dev.uniscope.trace.vsock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.uniscope.trace.vsock.DriverRing.Desc;
+import dev.uniscope.trace.vsock.ffm.Memfd;
+import dev.uniscope.trace.vsock.packet.Op;
+import dev.uniscope.trace.vsock.packet.VsockHeader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One malicious move per test: the queue that saw it stops (or the connection is reset), and the
+ * backend serves again once the front-end restarts the rings, as QEMU does on a guest reset.
+ */
+@Timeout(60)
+class HostileGuestTest {
+  static final Duration T = Duration.ofSeconds(20);
+  static final int PORT = 5000;
+
+  @TempDir Path dir;
+  VhostUserVsockBackend backend;
+  FakeFrontEnd fe;
+  final LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID);
+    backend.listen(PORT, accepted::add);
+    fe = new FakeFrontEnd(backend.socketPath());
+    fe.start();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    fe.close();
+    backend.close();
+  }
+
+  /** After a fault: restart the rings and prove a connection still works. */
+  static void assertStillServes(VhostUserVsockBackend backend, FakeFrontEnd fe, int srcPort)
+      throws Exception {
+    fe.restartRings();
+    fe.postRx(2);
+    fe.sendPacket(FakeFrontEnd.header(srcPort, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+    var p = fe.awaitRx(1, T).getFirst();
+    assertThat(p.header().op()).isEqualTo((short) Op.RESPONSE.code());
+    assertThat(backend.queueFault(0)).isEmpty();
+    assertThat(backend.queueFault(1)).isEmpty();
+  }
+
+  private String awaitTxFault() throws InterruptedException {
+    var p = backend.awaitProblem(s -> s.startsWith("tx queue stopped"), T);
+    assertThat(p).as("problems: %s", backend.problems()).isPresent();
+    return p.get();
+  }
+
+  @Test
+  void loopingChainStopsTheQueue() throws Exception {
+    long a = fe.txBytes(new byte[64]);
+    fe.tx.setDesc(0, new Desc(a, 16, DriverRing.NEXT, 1));
+    fe.tx.setDesc(1, new Desc(a + 16, 16, DriverRing.NEXT, 0));
+    fe.tx.publish(0);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("loops");
+    assertStillServes(backend, fe, 100);
+  }
+
+  @Test
+  void addressOutsideGuestMemoryStopsTheQueue() throws Exception {
+    fe.tx.setDesc(0, new Desc(FakeFrontEnd.MEM_SIZE - 10, 44, (short) 0, 0));
+    fe.tx.publish(0);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("outside guest memory");
+    assertStillServes(backend, fe, 101);
+  }
+
+  @Test
+  void addressLengthWrapAroundStopsTheQueue() throws Exception {
+    fe.tx.setDesc(0, new Desc(0xffff_ffff_ffff_fff0L, 0xffff_fff0, (short) 0, 0));
+    fe.tx.publish(0);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("outside guest memory");
+    assertStillServes(backend, fe, 102);
+  }
+
+  @Test
+  void headIndexOutOfRangeStopsTheQueue() throws Exception {
+    fe.tx.publish(FakeFrontEnd.QSIZE + 3);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("out of range");
+    assertStillServes(backend, fe, 103);
+  }
+
+  @Test
+  void nextIndexOutOfRangeStopsTheQueue() throws Exception {
+    long a = fe.txBytes(new byte[64]);
+    fe.tx.setDesc(0, new Desc(a, 16, DriverRing.NEXT, 0xffff));
+    fe.tx.publish(0);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("out of range");
+    assertStillServes(backend, fe, 104);
+  }
+
+  @Test
+  void availIndexJumpStopsTheQueue() throws Exception {
+    fe.tx.setAvailIdx(FakeFrontEnd.QSIZE + 1);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("ahead");
+    assertStillServes(backend, fe, 105);
+  }
+
+  @Test
+  void indirectDescriptorWithoutTheFeatureStopsTheQueue() throws Exception {
+    long a = fe.txBytes(new byte[64]);
+    fe.tx.setDesc(0, new Desc(a, 16, DriverRing.INDIRECT, 0));
+    fe.tx.publish(0);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("indirect");
+    assertStillServes(backend, fe, 106);
+  }
+
+  @Test
+  void writableBufferOnTxStopsTheQueue() throws Exception {
+    long a = fe.txBytes(new byte[64]);
+    fe.tx.setDesc(0, new Desc(a, 64, DriverRing.WRITE, 0));
+    fe.tx.publish(0);
+    fe.kick(1);
+    assertThat(awaitTxFault()).contains("device-writable");
+    assertStillServes(backend, fe, 107);
+  }
+
+  @Test
+  void readableBufferOnRxStopsTheRxQueue() throws Exception {
+    fe.rx.add(List.of(new Desc(FakeFrontEnd.RX_BUFS, 4096, (short) 0, 0)));
+    fe.sendPacket(FakeFrontEnd.header(1, 4999, Op.REQUEST.code(), 0, 0), new byte[0]);
+    var p = backend.awaitProblem(s -> s.startsWith("rx queue stopped"), T);
+    assertThat(p).isPresent().get().asString().contains("device-readable");
+    assertStillServes(backend, fe, 108);
+  }
+
+  @Test
+  void tinyRxBufferStopsTheRxQueue() throws Exception {
+    fe.rx.add(List.of(new Desc(FakeFrontEnd.RX_BUFS, 10, DriverRing.WRITE, 0)));
+    fe.sendPacket(FakeFrontEnd.header(1, 4999, Op.REQUEST.code(), 0, 0), new byte[0]);
+    var p = backend.awaitProblem(s -> s.startsWith("rx queue stopped"), T);
+    assertThat(p).isPresent().get().asString().contains("cannot hold a vsock header");
+    assertStillServes(backend, fe, 109);
+  }
+
+  @Test
+  void headerSplitAcrossDescriptorsIsAccepted() throws Exception {
+    fe.postRx(2);
+    byte[] h = FakeFrontEnd.header(110, PORT, Op.REQUEST.code(), 0, 0).encode();
+    long a = fe.txBytes(h);
+    fe.tx.add(List.of(new Desc(a, 7, (short) 0, 0), new Desc(a + 7, 37, (short) 0, 0)));
+    fe.kick(1);
+    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RESPONSE.code());
+  }
+
+  @Test
+  void lengthBeyondTheChainGetsRstAndTheQueueKeepsRunning() throws Exception {
+    fe.postRx(2);
+    fe.sendPacket(FakeFrontEnd.header(111, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+    fe.awaitRx(1, T);
+    // Claims 1000 bytes, carries 10.
+    fe.sendPacket(FakeFrontEnd.header(111, PORT, Op.RW.code(), 1000, 0), new byte[10]);
+    var rst = fe.awaitRx(1, T).getFirst();
+    assertThat(rst.header().op()).isEqualTo((short) Op.RST.code());
+    assertThat(backend.queueFault(1)).isEmpty();
+    VsockConnection c = accepted.poll(20, TimeUnit.SECONDS);
+    assertThat(c.input().read()).isEqualTo(-1);
+  }
+
+  @Test
+  void oversizedPacketGetsRst() throws Exception {
+    fe.postRx(2);
+    byte[] big = new byte[65 * 1024];
+    fe.sendPacket(FakeFrontEnd.header(112, PORT, Op.RW.code(), big.length, 0), big);
+    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RST.code());
+    assertThat(backend.problems()).anyMatch(s -> s.contains("exceeds 65536"));
+  }
+
+  @Test
+  void creditViolationResetsTheConnectionButKeepsWhatFitted() throws Exception {
+    fe.postRx(4);
+    fe.sendPacket(FakeFrontEnd.header(113, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+    fe.awaitRx(1, T);
+    VsockConnection c = accepted.poll(20, TimeUnit.SECONDS);
+    byte[] chunk = new byte[64 * 1024];
+    for (int i = 0; i < 5; i++) { // 320 KiB against a 256 KiB buf_alloc, app not reading
+      fe.sendPacket(FakeFrontEnd.header(113, PORT, Op.RW.code(), chunk.length, 0), chunk);
+    }
+    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RST.code());
+    assertThat(backend.problems()).anyMatch(s -> s.contains("credit violation"));
+    assertThat(c.input().readAllBytes()).hasSize(256 * 1024);
+  }
+
+  @Test
+  void wrongCidsAreDroppedAndUnknownOpsReset() throws Exception {
+    fe.postRx(4);
+    fe.sendPacket(new VsockHeader(99, 2, 1, PORT, 0, (short) 1, (short) 1, 0, 0, 0), new byte[0]);
+    fe.sendPacket(new VsockHeader(3, 7, 1, PORT, 0, (short) 1, (short) 1, 0, 0, 0), new byte[0]);
+    fe.sendPacket(FakeFrontEnd.header(114, PORT, 42, 0, 0), new byte[0]);
+    var p = fe.awaitRx(1, T).getFirst();
+    assertThat(p.header().op()).isEqualTo((short) Op.RST.code());
+    assertThat(p.header().dstPort()).isEqualTo(114);
+    assertThat(backend.problems()).filteredOn(s -> s.startsWith("dropped")).hasSize(2);
+  }
+
+  @Test
+  void seqpacketTypeIsReset() throws Exception {
+    fe.postRx(2);
+    fe.sendPacket(new VsockHeader(3, 2, 115, PORT, 0, (short) 2, (short) 1, 0, 0, 0), new byte[0]);
+    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RST.code());
+  }
+
+  @Test
+  void rstIsNeverAnsweredWithRst() throws Exception {
+    fe.postRx(2);
+    fe.sendPacket(FakeFrontEnd.header(116, PORT, Op.RST.code(), 0, 0), new byte[0]);
+    fe.sendPacket(FakeFrontEnd.header(117, 4999, Op.REQUEST.code(), 0, 0), new byte[0]);
+    var got = fe.awaitRx(1, T);
+    assertThat(got.getFirst().header().dstPort()).isEqualTo(117); // the RST answers the REQUEST
+  }
+
+  // ---- control socket ----
+
+  @Test
+  void memoryRegionLargerThanItsFileIsRefused() throws Exception {
+    try (Memfd small = Memfd.create("small", 4096)) {
+      long status =
+          fe.acked(5, FakeFrontEnd.memTable(0, 1L << 30, FakeFrontEnd.UVA_BASE, 0), small.fd());
+      assertThat(status).isNotZero();
+    }
+    assertThat(backend.problems()).anyMatch(s -> s.contains("needs"));
+    assertStillServes(backend, fe, 120);
+  }
+
+  @Test
+  void unknownRequestWithNeedReplyIsNacked() throws Exception {
+    assertThat(fe.acked(99, new byte[0])).isNotZero();
+    assertThat(fe.acked(18, FakeFrontEnd.state(7, 1))).isNotZero(); // ring 7 is not ours
+    assertStillServes(backend, fe, 121);
+  }
+
+  @Test
+  void ringAddressOutsideTheTableFaultsOnlyThatRing() throws Exception {
+    fe.send(9, FakeFrontEnd.addr(1, 0x1000, 0x2000, 0x3000)); // not front-end addresses
+    assertThat(backend.awaitProblem(s -> s.contains("outside the memory table"), T)).isPresent();
+    assertStillServes(backend, fe, 122);
+  }
+
+  @Test
+  void badQueueSizeIsRefused() throws Exception {
+    assertThat(fe.acked(8, FakeFrontEnd.state(1, 100))).isNotZero();
+    assertThat(fe.acked(8, FakeFrontEnd.state(1, 65536))).isNotZero();
+    assertStillServes(backend, fe, 123);
+  }
+
+  @Test
+  void malformedHeaderDropsTheFrontEndAndTheNextOneIsServed() throws Exception {
+    fe.send(1, 0x2, new byte[0]); // version 2
+    assertThatThrownBy(fe::read).isInstanceOf(EOFException.class);
+    fe.close();
+    fe = new FakeFrontEnd(backend.socketPath());
+    fe.start();
+    fe.postRx(2);
+    fe.sendPacket(FakeFrontEnd.header(124, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RESPONSE.code());
+  }
+
+  @Test
+  void oversizedPayloadSizeDropsTheFrontEnd() throws Exception {
+    fe.sock.send(new dev.uniscope.trace.vsock.vhostuser.MessageHeader(5, 1, 1 << 30).encode());
+    assertThatThrownBy(fe::read).isInstanceOf(EOFException.class);
+  }
+}
