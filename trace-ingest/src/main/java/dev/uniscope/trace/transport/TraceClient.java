@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Connects to the kernel's data channel (a QEMU chardev in server mode, TCP or Unix socket) and
@@ -28,6 +29,11 @@ import java.net.UnixDomainSocketAddress;
  */
 public final class TraceClient {
   private TraceClient() {}
+
+  /** The inbound/outbound handlers of a data channel, shared by client and listener. */
+  static void pipeline(Channel ch, LiveCapture capture) {
+    ch.pipeline().addLast(new FrameDecoder(), new CommandHandler(), new CaptureHandler(capture));
+  }
 
   /**
    * Connects and starts recording into {@code capture}.
@@ -76,7 +82,11 @@ public final class TraceClient {
         throw new IOException(
             "cannot connect to " + endpoint + ": " + future.cause(), future.cause());
       }
-      TraceConnection c = new TraceConnection(future.channel(), group, capture);
+      TraceConnection c =
+          new TraceConnection(
+              future.channel(),
+              () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly(),
+              capture);
       if (sendInfo) {
         c.send(Command.info());
       }

@@ -5,7 +5,6 @@ import dev.uniscope.trace.command.Command;
 import dev.uniscope.trace.command.Reply;
 import dev.uniscope.trace.session.TraceSession;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -20,13 +19,16 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TraceConnection implements AutoCloseable {
   private final Channel channel;
-  private final EventLoopGroup group;
+  private final Runnable shutdown;
   private final LiveCapture capture;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  TraceConnection(Channel channel, EventLoopGroup group, LiveCapture capture) {
+  /**
+   * @param shutdown stops the event loop after the channel closed
+   */
+  TraceConnection(Channel channel, Runnable shutdown, LiveCapture capture) {
     this.channel = channel;
-    this.group = group;
+    this.shutdown = shutdown;
     this.capture = capture;
     channel.closeFuture().addListener(f -> closed.complete(null));
   }
@@ -59,7 +61,7 @@ public final class TraceConnection implements AutoCloseable {
   @Override
   public void close() throws IOException {
     channel.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    shutdown.run();
     capture.close();
   }
 }

@@ -8,8 +8,8 @@ import dev.uniscope.trace.wire.FrameProblem;
 import dev.uniscope.trace.wire.FrameSync;
 import dev.uniscope.trace.wire.FrameType;
 import dev.uniscope.trace.wire.WireConstants;
+import java.io.Closeable;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -24,22 +24,34 @@ import java.util.concurrent.CompletableFuture;
  * {@code events} events as pages with garbage and a corrupted frame copy mixed in, then closes.
  */
 public final class FakeKernel implements AutoCloseable {
-  private final ServerSocketChannel server;
+  /** Opens the kernel's end: accept (QEMU as server) or connect (QEMU as client). */
+  @FunctionalInterface
+  public interface Opener {
+    SocketChannel open() throws IOException;
+  }
+
+  private final Opener opener;
+  private final Closeable resource;
   private final SyntheticKernel kernel;
   private final long events;
   private final Thread thread;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private int replySeq = 1000;
 
+  /** Accepts one connection on {@code server} (like a QEMU chardev with server=on). */
   public FakeKernel(ServerSocketChannel server, SyntheticKernel kernel, long events) {
-    this.server = server;
+    this(server::accept, server, kernel, events);
+  }
+
+  /**
+   * @param resource closed with this fake (the server socket, or null)
+   */
+  public FakeKernel(Opener opener, Closeable resource, SyntheticKernel kernel, long events) {
+    this.opener = opener;
+    this.resource = resource;
     this.kernel = kernel;
     this.events = events;
     this.thread = Thread.ofPlatform().name("fake-kernel").daemon().start(this::run);
-  }
-
-  public SocketAddress address() throws IOException {
-    return server.getLocalAddress();
   }
 
   /** Completes when the fake has sent everything and closed, or fails with its error. */
@@ -48,7 +60,7 @@ public final class FakeKernel implements AutoCloseable {
   }
 
   private void run() {
-    try (SocketChannel ch = server.accept()) {
+    try (SocketChannel ch = opener.open()) {
       write(
           ch,
           ByteBuffer.wrap(
@@ -129,7 +141,9 @@ public final class FakeKernel implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    server.close();
+    if (resource != null) {
+      resource.close();
+    }
     thread.interrupt();
   }
 }

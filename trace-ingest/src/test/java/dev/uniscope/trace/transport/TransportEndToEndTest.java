@@ -16,7 +16,10 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,34 +47,62 @@ class TransportEndToEndTest {
     run(server, new TraceEndpoint.Tcp("127.0.0.1", port));
   }
 
+  /** QEMU as the client: the workbench listens on a 0600 Unix socket. */
+  @Test
+  @Timeout(120)
+  void listenerAcceptsTheKernel() throws Exception {
+    Path sock = TraceListener.privateSocketPath("data.sock");
+    Path file = dir.resolve("listen.ucap");
+    LiveCapture capture = LiveCapture.create(file, CaptureFormat.SOURCE_STREAM, new ProblemLog());
+    try (TraceListener listener =
+        TraceListener.listen(new TraceEndpoint.Unix(sock), capture, true)) {
+      assertThat(Files.getPosixFilePermissions(sock))
+          .containsExactlyInAnyOrder(
+              PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      SyntheticKernel k = new SyntheticKernel(4, 4096, 11, false);
+      try (FakeKernel fake =
+          new FakeKernel(
+              () -> SocketChannel.open(UnixDomainSocketAddress.of(sock)), null, k, EVENTS)) {
+        TraceConnection c = listener.accepted().get(60, TimeUnit.SECONDS);
+        check(c, fake, file);
+      }
+    } finally {
+      Files.deleteIfExists(sock);
+      Files.deleteIfExists(sock.getParent());
+    }
+  }
+
   private void run(ServerSocketChannel server, TraceEndpoint endpoint) throws Exception {
     Path file = dir.resolve("live.ucap");
     SyntheticKernel k = new SyntheticKernel(4, 4096, 11, false);
     try (FakeKernel fake = new FakeKernel(server, k, EVENTS)) {
       LiveCapture capture = LiveCapture.create(file, CaptureFormat.SOURCE_STREAM, new ProblemLog());
-      TraceConnection c = TraceClient.connect(endpoint, capture, true, 10_000);
-      Reply r = c.send(Command.start(0x7)).get(60, TimeUnit.SECONDS);
-      assertThat(r.ok()).isTrue();
-      assertThat(r.value()).isEqualTo(7);
-      fake.done().get(60, TimeUnit.SECONDS);
-      c.closedFuture().get(60, TimeUnit.SECONDS);
-      c.close();
-      TraceSession live = c.session();
-      assertThat(live.store().eventCount()).isEqualTo(EVENTS);
-      assertThat(live.stats().crcErrors()).isEqualTo(1);
-      assertThat(live.stats().garbageBytes()).isPositive();
-      assertThat(live.stats().missingPages()).isZero();
-      assertThat(live.hello().ncpu()).isEqualTo(4);
-      try (CaptureReader reader = CaptureReader.open(file, new ProblemLog())) {
-        assertThat(reader.footerRebuilt()).isFalse();
-        TraceSession replayed = reader.load();
-        assertThat(replayed.store().eventCount()).isEqualTo(EVENTS);
-        for (int cpu = 0; cpu < 4; cpu++) {
-          assertThat(replayed.store().eventCount(cpu)).isEqualTo(live.store().eventCount(cpu));
-          long n = replayed.store().eventCount(cpu);
-          assertThat(replayed.store().timestamp(cpu, n - 1))
-              .isEqualTo(live.store().timestamp(cpu, n - 1));
-        }
+      check(TraceClient.connect(endpoint, capture, true, 10_000), fake, file);
+    }
+  }
+
+  private static void check(TraceConnection c, FakeKernel fake, Path file) throws Exception {
+    Reply r = c.send(Command.start(0x7)).get(60, TimeUnit.SECONDS);
+    assertThat(r.ok()).isTrue();
+    assertThat(r.value()).isEqualTo(7);
+    fake.done().get(60, TimeUnit.SECONDS);
+    c.closedFuture().get(60, TimeUnit.SECONDS);
+    c.close();
+    TraceSession live = c.session();
+    assertThat(live.store().eventCount()).isEqualTo(EVENTS);
+    assertThat(live.stats().crcErrors()).isEqualTo(1);
+    assertThat(live.stats().garbageBytes()).isPositive();
+    assertThat(live.stats().missingPages()).isZero();
+    assertThat(live.hello().ncpu()).isEqualTo(4);
+    try (CaptureReader reader = CaptureReader.open(file, new ProblemLog())) {
+      assertThat(reader.footerRebuilt()).isFalse();
+      TraceSession replayed = reader.load();
+      assertThat(replayed.store().eventCount()).isEqualTo(EVENTS);
+      for (int cpu = 0; cpu < 4; cpu++) {
+        assertThat(replayed.store().eventCount(cpu)).isEqualTo(live.store().eventCount(cpu));
+        long n = replayed.store().eventCount(cpu);
+        assertThat(replayed.store().timestamp(cpu, n - 1))
+            .isEqualTo(live.store().timestamp(cpu, n - 1));
       }
     }
   }
