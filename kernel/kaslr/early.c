@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "kaslr.h"
 #include "layout.h"
+#include "printk.h"
 #include "pt.h"
 #include "serial.h"
 #include "string.h"
@@ -57,6 +58,48 @@ static void early_die(const char *s)
         hlt();
 }
 
+/* A fault before kmain installs its IDT lands here (boot.S early stubs). */
+void early_trap(uint64_t vector, const uint64_t *frame);
+void early_trap(uint64_t vector, const uint64_t *frame)
+{
+    char buf[160];
+    int has_error = vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 ||
+                    vector == 29 || vector == 30;
+    uint64_t cr2;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    snprintf(buf, sizeof buf, "exception %lu at rip 0x%lx error 0x%lx cr2 0x%lx (no symbols yet)",
+             vector, frame[has_error], has_error ? frame[0] : 0, cr2);
+    early_die(buf);
+}
+
+struct early_gate {
+    uint16_t off_lo, sel;
+    uint8_t ist, type;
+    uint16_t off_mid;
+    uint32_t off_hi, zero;
+};
+static struct early_gate early_idt[32];
+extern char early_isr_0[];
+
+static void early_idt_init(void)
+{
+    for (int v = 0; v < 32; v++) {
+        uint64_t a = (uint64_t)early_isr_0 + 16 * (uint64_t)v; /* physical, identity mapped */
+        early_idt[v].off_lo = a & 0xffff;
+        early_idt[v].sel = 0x08;
+        early_idt[v].ist = 0;
+        early_idt[v].type = 0x8e;
+        early_idt[v].off_mid = (a >> 16) & 0xffff;
+        early_idt[v].off_hi = (uint32_t)(a >> 32);
+        early_idt[v].zero = 0;
+    }
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) idtr = {sizeof early_idt - 1, (uint64_t)early_idt};
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
 static uint64_t pool_alloc(void *ctx)
 {
     (void)ctx;
@@ -79,8 +122,11 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
     const struct hvm_start_info *si = (const void *)(uint64_t)si_phys;
 
     serial_init(COM1);
+    early_idt_init();
     if (si->magic != 0x336ec578)
         early_die("bad hvm_start_info magic");
+    if (cmdline_get((const char *)si->cmdline_paddr, "earlyfault", 0, 0))
+        *(volatile uint64_t *)0xdead000000000000UL = 1; /* test hook: fault before relocation */
     bi->tsc_entry = tsc;
     bi->phys_base = (uint64_t)__image_start;
     bi->image_size = (uint64_t)(__image_end - __image_start);

@@ -120,6 +120,33 @@ boot64:
 3:  hlt
     jmp 3b
 
+/*
+ * Early exception stubs (vectors 0-31), 16 bytes apart: kaslr_early()
+ * points a temporary IDT at them so that a fault before kmain's own IDT
+ * is reported (early_trap) instead of triple-faulting.
+ */
+.macro EARLY_ISR n
+    .p2align 4
+    pushq $\n
+    jmp early_isr_common
+.endm
+    .p2align 4
+    .globl early_isr_0
+early_isr_0:
+.altmacro
+.set i, 0
+.rept 32
+    EARLY_ISR %i
+    .set i, i + 1
+.endr
+early_isr_common:
+    mov (%rsp), %rdi                /* vector */
+    lea 8(%rsp), %rsi               /* [error code,] rip, cs, rflags, rsp, ss */
+    and $-16, %rsp
+    call early_trap
+4:  hlt
+    jmp 4b
+
     .p2align 3
 boot_gdt:
     .quad 0

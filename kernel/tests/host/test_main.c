@@ -19,7 +19,9 @@ int test_failed_checks;
     X(test_heap_alloc_free)                                                                        \
     X(test_heap_reuse_and_errors)                                                                  \
     X(test_pmm_basic)                                                                              \
-    X(test_pmm_exhaust)
+    X(test_pmm_exhaust)                                                                            \
+    X(test_pt_map_query_unmap)                                                                     \
+    X(test_pt_large_pages)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)

@@ -71,4 +71,12 @@ class KernelPanicTest {
     run.line("^  #1 0x[0-9a-f]+ crash_recurse\\+0x");
     run.line("^panic: end");
   }
+
+  @Test
+  @Timeout(300)
+  void aFaultBeforeRelocationIsReportedByTheEarlyStage() throws Exception {
+    KernelRun run = KernelRun.boot("earlyfault app=spin", 1);
+    run.line("^early boot: fatal: exception 13 at rip 0x[0-9a-f]+ ");
+    assertThat(run.exit().guestCode()).as("%s", run).contains(127);
+  }
 }
