@@ -2,14 +2,17 @@ package dev.uniscope.flamegraph.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into lines without decoding or copying them. Memory is bounded: a line
- * longer than {@code maxLineBytes} is reported (or rejected) and skipped, never buffered whole.
+ * Splits a byte stream into lines without decoding or copying them. An interrupted thread stops
+ * with an {@link InterruptedIOException}, so long parses can be cancelled. Memory is bounded: a
+ * line longer than {@code maxLineBytes} is reported (or rejected) and skipped, never buffered
+ * whole.
  */
 final class LineReader {
   static final int DEFAULT_MAX_LINE = 16 << 20;
@@ -45,6 +48,10 @@ final class LineReader {
           skippingLongLine = true;
           len = 0;
         }
+      }
+      if (Thread.interrupted()) {
+        // Cancellation from a UI or CLI background task: checked once per buffer fill.
+        throw new InterruptedIOException("cancelled at line " + lineNo);
       }
       int n = in.read(buf, len, buf.length - len);
       if (n < 0) {

@@ -109,4 +109,12 @@ class FoldedParserTest {
     assertThat(InputFormat.detect(perf, perf.length)).isEqualTo(InputFormat.PERF_SCRIPT);
     assertThat(InputFormat.detect(folded, folded.length)).isEqualTo(InputFormat.FOLDED);
   }
+
+  @Test
+  void anInterruptedThreadCancelsTheParse() {
+    Thread.currentThread().interrupt();
+    assertThatThrownBy(() -> parse("a 1\n", new ArrayList<>()))
+        .isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(Thread.interrupted()).isFalse();
+  }
 }
