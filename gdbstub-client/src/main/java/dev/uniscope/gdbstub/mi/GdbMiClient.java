@@ -479,9 +479,18 @@ public final class GdbMiClient implements AutoCloseable {
 
   /** Locals and arguments of frame {@code level} of the current thread. */
   public List<Variable> variables(int level) {
-    return run("-stack-list-variables --frame " + level + " --simple-values")
-        .list("variables")
-        .stream()
+    run("-stack-select-frame " + level);
+    return listVariables("-stack-list-variables --simple-values");
+  }
+
+  /** Locals and arguments of frame {@code level} of thread {@code threadId}. */
+  public List<Variable> variables(String threadId, int level) {
+    return listVariables(
+        "-stack-list-variables --thread " + threadId + " --frame " + level + " --simple-values");
+  }
+
+  private List<Variable> listVariables(String mi) {
+    return run(mi).list("variables").stream()
         .filter(MiValue.Tuple.class::isInstance)
         .map(v -> Variable.of((MiValue.Tuple) v))
         .toList();
