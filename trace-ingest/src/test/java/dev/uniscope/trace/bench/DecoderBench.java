@@ -39,16 +39,22 @@ public final class DecoderBench {
     Path file =
         args.length > 1 ? Path.of(args[1]) : Files.createTempFile("uniscope-bench", ".ucap");
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    boolean fixedOnly = args.length > 3 && args[3].equals("fixed");
+    System.out.println(
+        "mix: "
+            + (fixedOnly
+                ? "fixed-size core events only"
+                : "all core events (strings, stacks up to 64 frames)"));
     try {
-      run(events, file, rounds);
+      run(events, file, rounds, fixedOnly);
     } finally {
       Files.deleteIfExists(file);
     }
   }
 
-  private static void run(long events, Path file, int rounds) throws Exception {
+  private static void run(long events, Path file, int rounds, boolean fixedOnly) throws Exception {
     long t0 = System.nanoTime();
-    SyntheticKernel k = new SyntheticKernel(4, 4096, 1, false);
+    SyntheticKernel k = new SyntheticKernel(4, 4096, 1, false, fixedOnly);
     Hello hello = k.hello();
     try (CaptureWriter w = CaptureWriter.create(file, CaptureFormat.SOURCE_STREAM, null)) {
       w.append(k.helloFrame());

@@ -44,6 +44,15 @@ public final class SyntheticKernel {
    * @param keepEmitted remember every event (tests); false for the benchmark
    */
   public SyntheticKernel(int ncpu, int pageSize, long seed, boolean keepEmitted) {
+    this(ncpu, pageSize, seed, keepEmitted, false);
+  }
+
+  /**
+   * @param fixedOnly only events without dynamic fields (sched, irq, timer, alloc, func...): the
+   *     small records that dominate real traces
+   */
+  public SyntheticKernel(
+      int ncpu, int pageSize, long seed, boolean keepEmitted, boolean fixedOnly) {
     this.ncpu = ncpu;
     this.pageSize = pageSize;
     this.random = new SplittableRandom(seed);
@@ -55,7 +64,10 @@ public final class SyntheticKernel {
     }
     this.emitted = keepEmitted ? new ArrayList<>() : null;
     RecordEncoder enc = new RecordEncoder();
-    List<EventDef> events = metadata.events();
+    List<EventDef> events =
+        metadata.events().stream()
+            .filter(e -> !fixedOnly || e.fields().stream().noneMatch(f -> f.type().isDynamic()))
+            .toList();
     for (int i = 0; i < TEMPLATES; i++) {
       EventDef e = events.get(random.nextInt(events.size()));
       enc.reset(e);
