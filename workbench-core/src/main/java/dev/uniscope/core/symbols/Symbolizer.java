@@ -3,6 +3,7 @@ package dev.uniscope.core.symbols;
 import dev.uniscope.core.symbols.binary.MalformedBinaryException;
 import dev.uniscope.core.symbols.dwarf.DebugSections;
 import dev.uniscope.core.symbols.dwarf.LineTable;
+import dev.uniscope.core.symbols.dwarf.SourceLocation;
 import dev.uniscope.core.symbols.elf.BuildId;
 import dev.uniscope.core.symbols.elf.ElfFile;
 import dev.uniscope.core.symbols.elf.ElfSymbol;
@@ -105,7 +106,7 @@ public final class Symbolizer {
         link,
         f < 0 ? null : functions.name(f),
         f < 0 ? 0 : link - functions.start(f),
-        row < 0 ? null : lines.lookup(link));
+        row < 0 ? null : new SourceLocation(lines.file(row), lines.line(row)));
   }
 
   /**

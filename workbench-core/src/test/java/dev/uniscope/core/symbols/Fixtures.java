@@ -58,7 +58,7 @@ final class Fixtures {
   private static Path sources() throws IOException {
     if (sourceDir == null) {
       Path dir = Files.createTempDirectory("uniscope-symbols");
-      dir.toFile().deleteOnExit();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
       for (String s : SOURCES) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/symbols/" + s)) {
           if (in == null) {
@@ -70,6 +70,17 @@ final class Fixtures {
       sourceDir = dir;
     }
     return sourceDir;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // Best effort: a leftover temp dir is harmless.
+    }
   }
 
   /** The repository root: {@code uniscope.root} from surefire, else up from the working dir. */

@@ -96,6 +96,9 @@ final class PeerComparison {
                 .formatted(link, got.label(), namesAt.get(start), link - start));
       }
     }
+    System.out.printf(
+        "symbols: %s (slide %s): %d addresses agree with nm%n",
+        elf, slide, checked - failures.size());
     assertThat(failures).as("function mismatches against nm on %s", elf).isEmpty();
     assertThat(checked).as("addresses checked against nm").isGreaterThan(0);
   }
@@ -117,6 +120,9 @@ final class PeerComparison {
                 .formatted(linkAddresses[i], got.label(), mine, expected.get(i)));
       }
     }
+    System.out.printf(
+        "symbols: %s (slide %s): %d of %d addresses agree with addr2line, %d of them with a line%n",
+        elf, slide, linkAddresses.length - failures.size(), linkAddresses.length, withLine);
     assertThat(failures)
         .as(
             "file:line mismatches against addr2line on %s (%d addresses)",

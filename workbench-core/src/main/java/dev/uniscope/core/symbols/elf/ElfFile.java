@@ -407,7 +407,7 @@ public final class ElfFile implements AutoCloseable {
       long info = in.u32();
       long align = in.u64();
       long entsize = in.u64();
-      if (i > 0 && type != ElfSection.SHT_NOBITS && type != ElfSection.SHT_NULL) {
+      if (type != ElfSection.SHT_NOBITS && type != ElfSection.SHT_NULL) {
         checkRange(where, "sh_offset", offset, "sh_size", size);
       }
       raw[i] = new long[] {nameOffset, type, flags, addr, offset, size, link, info, align, entsize};
@@ -416,9 +416,10 @@ public final class ElfFile implements AutoCloseable {
     String namesWhere = "section " + strIndex + " (section names)";
     if (strIndex != 0) {
       long[] s = raw[(int) strIndex];
-      if (s[1] == ElfSection.SHT_NOBITS) {
-        throw fail("e_shstrndx %d names a NOBITS section", strIndex);
+      if (s[1] == ElfSection.SHT_NOBITS || s[1] == ElfSection.SHT_NULL) {
+        throw fail("e_shstrndx %d names a section without file bytes (type %d)", strIndex, s[1]);
       }
+      checkRange("section header " + strIndex, "sh_offset", s[4], "sh_size", s[5]);
       names = data.asSlice(s[4], s[5]);
     }
     List<ElfSection> out = new ArrayList<>(n);
