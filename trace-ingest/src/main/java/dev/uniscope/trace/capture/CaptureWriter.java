@@ -244,6 +244,10 @@ public final class CaptureWriter implements Closeable, PageSource {
 
   @Override
   public synchronized ByteBuffer page(long offset, int length) {
+    if (closed) {
+      throw new IllegalStateException(
+          "capture closed; reopen it with CaptureReader to read payloads");
+    }
     try {
       if (offset < 0 || length < 0 || offset + length > position()) {
         throw new IllegalArgumentException(

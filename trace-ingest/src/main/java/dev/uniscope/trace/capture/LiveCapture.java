@@ -20,6 +20,7 @@ import java.nio.file.Path;
 public final class LiveCapture implements Closeable {
   private final CaptureWriter writer;
   private final TraceSession session;
+  private long reportedDrops;
 
   private LiveCapture(Path path, int source, ProblemLog problems) throws IOException {
     TraceSession[] s = new TraceSession[1];
@@ -49,6 +50,18 @@ public final class LiveCapture implements Closeable {
   /** One whole, CRC-checked frame as received. */
   public void frame(ByteBuffer frame) throws IOException {
     writer.append(frame);
+    long dropped = writer.droppedBeforeHello();
+    if (dropped != reportedDrops) {
+      reportedDrops = dropped;
+      session
+          .problems()
+          .add(
+              "no hello + metadata yet and "
+                  + (CaptureWriter.MAX_HELD_BYTES >> 20)
+                  + " MiB of frames held: dropped "
+                  + dropped
+                  + " frame(s) so far");
+    }
   }
 
   public void problem(FrameProblem p) {
