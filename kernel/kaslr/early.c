@@ -39,7 +39,7 @@ struct bootinfo bootinfo;
 
 extern char __image_start[], __image_end[], __text_start[], __text_end[];
 extern char __rodata_end[], __data_start[];
-extern const struct elf64_rela __rela_start[], __rela_end[];
+extern const uint64_t _DYNAMIC[]; /* d_tag, d_val pairs, DT_NULL-terminated */
 extern char boot_stack_top[];
 void kmain(void);
 
@@ -207,9 +207,26 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
         map(root, bi->virt_base + off, bi->phys_base + off, fl, 0);
     }
 
-    /* Relocate in place through the identity map. */
-    long n = reloc_apply(__rela_start, (size_t)(__rela_end - __rela_start),
-                         (uint8_t *)bi->phys_base, bi->image_size, KERNEL_LINK, bi->virt_base);
+    /* Relocate in place through the identity map.  The table is found
+     * through _DYNAMIC (DT_RELA/DT_RELASZ), not linker-script symbols: ld
+     * sizes .rela.dyn late when read-only sections carry relocations
+     * (e.g. -mrecord-mcount's __mcount_loc), after such symbols are fixed. */
+    uint64_t rela = 0, relasz = 0, relaent = sizeof(struct elf64_rela);
+    for (const uint64_t *d = _DYNAMIC; d[0] != 0; d += 2) {
+        if (d[0] == 7)
+            rela = d[1];
+        else if (d[0] == 8)
+            relasz = d[1];
+        else if (d[0] == 9)
+            relaent = d[1];
+    }
+    if (relaent != sizeof(struct elf64_rela) ||
+        (relasz && (rela < KERNEL_LINK || rela - KERNEL_LINK + relasz > bi->image_size)))
+        early_die("bad DT_RELA table");
+    const struct elf64_rela *table =
+        (const struct elf64_rela *)(rela - KERNEL_LINK + bi->phys_base);
+    long n = reloc_apply(table, relasz / sizeof(struct elf64_rela), (uint8_t *)bi->phys_base,
+                         bi->image_size, KERNEL_LINK, bi->virt_base);
     if (n < 0)
         early_die("unsupported relocation");
     bi->nrelocs = (uint32_t)n;
