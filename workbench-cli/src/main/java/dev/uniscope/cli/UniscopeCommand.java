@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       RunCommand.class,
+      dev.uniscope.cli.gdb.GdbCommand.class,
       dev.uniscope.cli.flame.CollapseCommand.class,
       dev.uniscope.cli.flame.FlameGraphCommand.class
     })

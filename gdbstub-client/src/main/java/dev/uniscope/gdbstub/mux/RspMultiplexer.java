@@ -55,6 +55,8 @@ public final class RspMultiplexer implements AutoCloseable {
   private final Duration timeout;
   private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<Boolean>>
       runListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<Boolean>>
+      attachListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicLong internalStops =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -398,6 +400,7 @@ public final class RspMultiplexer implements AutoCloseable {
       return;
     }
     gdb = ch;
+    attachListeners.forEach(l -> l.accept(true));
   }
 
   private void onGdbDisconnected(Channel ch) {
@@ -408,6 +411,12 @@ public final class RspMultiplexer implements AutoCloseable {
     gdbQueue.clear();
     gdbGeneralThread = null;
     removeGdbBreakpoints();
+    attachListeners.forEach(l -> l.accept(false));
+  }
+
+  /** Called on the I/O thread with true when a gdb connects and false when it leaves. */
+  public void onGdbAttached(java.util.function.Consumer<Boolean> listener) {
+    attachListeners.add(listener);
   }
 
   /**

@@ -111,6 +111,13 @@ public final class RspConnection implements AutoCloseable {
     return conn;
   }
 
+  /** Completes when the connection to the stub closes, for whatever reason. */
+  public CompletableFuture<Void> closeFuture() {
+    var f = new CompletableFuture<Void>();
+    channel.closeFuture().addListener(x -> f.complete(null));
+    return f;
+  }
+
   /** The I/O thread that owns this connection; futures complete on it. */
   public EventLoop eventLoop() {
     return loop;
