@@ -1,9 +1,11 @@
 /*
  * AP startup trampoline.  smp.c copies [tramp_start, tramp_end) to
- * physical 0x8000 and fills the four quadwords at tramp_data.  An AP
+ * physical 0x8000 and fills tramp_data: CR3, the entry point, and per
+ * APIC ID a {stack, percpu} pair, so all APs can start at once.  An AP
  * starts here in real mode after SIPI vector 0x08, enters long mode on
- * the kernel's page tables (which still identity-map low memory) and
- * jumps to ap_entry(percpu) at its high address on its own stack.
+ * the kernel's page tables (which still identity-map low memory), finds
+ * its slot by its initial APIC ID (CPUID.1:EBX[31:24]) and jumps to
+ * ap_entry(percpu) at its high address on its own stack.
  * Everything is addressed as an offset from tramp_start + 0x8000.
  */
 #define TRAMP 0x8000
@@ -38,11 +40,15 @@ tramp64:
     mov %eax, %ds
     mov %eax, %es
     mov %eax, %ss
-    mov A(tramp_data) + 8, %rsp
-    mov A(tramp_data) + 24, %rdi
+    mov $1, %eax
+    cpuid
+    shr $24, %ebx                   /* initial APIC ID */
+    shl $4, %ebx
+    mov A(tramp_slots)(%rbx), %rsp
+    mov A(tramp_slots) + 8(%rbx), %rdi
     xor %ebp, %ebp
     pushq $0
-    jmp *A(tramp_data) + 16
+    jmp *A(tramp_data) + 8
 
     .p2align 3
 tramp_gdt:
@@ -55,7 +61,7 @@ tramp_gdtr:
     .p2align 3
 tramp_data:
     .quad 0 /* cr3 */
-    .quad 0 /* stack */
     .quad 0 /* entry */
-    .quad 0 /* argument */
+tramp_slots:
+    .skip 256 * 16 /* per APIC ID: stack top, percpu */
 tramp_end:
