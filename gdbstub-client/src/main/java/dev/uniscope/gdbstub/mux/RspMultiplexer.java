@@ -227,6 +227,12 @@ public final class RspMultiplexer implements AutoCloseable {
   // ---- relaying gdb's packets ----
 
   private void onGdbPacket(String packet) {
+    if (gdbQueue.size() >= 256) {
+      // gdb waits for each reply; a peer that floods us is not gdb.
+      LOG.warning("gdb client sent too many packets without waiting; disconnecting it");
+      closeGdb();
+      return;
+    }
     gdbQueue.add(packet);
     pump();
   }

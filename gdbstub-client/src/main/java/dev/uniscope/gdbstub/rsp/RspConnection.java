@@ -286,9 +286,13 @@ public final class RspConnection implements AutoCloseable {
         && (head == null || head.kind != ReplyKind.STOP)) {
       String text = buf.toString(StandardCharsets.ISO_8859_1);
       if (StopReply.looksLike(text)) {
-        StopReply r = StopReply.parse(text);
-        for (var l : stopListeners) {
-          l.accept(r);
+        try {
+          StopReply r = StopReply.parse(text);
+          for (var l : stopListeners) {
+            l.accept(r);
+          }
+        } catch (IllegalArgumentException e) {
+          LOG.warning("ignoring malformed stop reply from " + endpoint + ": " + e.getMessage());
         }
         return;
       }
