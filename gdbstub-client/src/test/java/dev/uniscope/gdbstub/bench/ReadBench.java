@@ -40,35 +40,28 @@ public final class ReadBench {
     }
     System.out.printf(
         Locale.ROOT,
-        "region: %d bytes (%.1f MiB) at 0x%x, physical, %d runs each%n",
+        "region: %d bytes (%.1f MiB) at 0x%x, physical, %d interleaved rounds (+1 warm-up)%n",
         size,
         size / MIB,
         addr,
         runs);
 
     List<Double> gdb = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      gdb.add(gdbDump(ep, addr, size, work, expected));
-    }
-    report("gdb 13 dump binary memory", gdb, size);
-
     List<Double> w1 = new ArrayList<>();
     List<Double> w32 = new ArrayList<>();
     List<Double> pmem = new ArrayList<>();
     Duration t = Duration.ofSeconds(120);
-    try (RspClient c =
-        RspClient.connect(
-            ep,
-            RspOptions.defaults()
-                .withRequestTimeout(Duration.ofSeconds(60))
-                .withQueryHaltReason(false))) {
-      // Warm-up (JIT, page faults in QEMU).
-      RspClient.await(c.readMemory(AddressSpace.PHYSICAL, addr, size), t);
-      for (int i = 0; i < runs; i++) {
-        w32.add(timeRsp(c, addr, size, expected, t));
-      }
-      Path dir = MonitorDump.privateDirectory();
-      for (int i = 0; i < runs; i++) {
+    Path dir = MonitorDump.privateDirectory();
+    // Rounds interleave the methods so load from other processes hits them alike; round 0 warms
+    // up (JIT, QEMU's page faults) and is not counted.
+    for (int round = 0; round <= runs; round++) {
+      boolean count = round > 0;
+      double g = gdbDump(ep, addr, size, work, expected);
+      double a;
+      double p;
+      double b;
+      try (RspClient c = connect(ep, 32)) {
+        a = timeRsp(c, addr, size, expected, t);
         long t0 = System.nanoTime();
         byte[] got;
         try (var m =
@@ -77,23 +70,21 @@ public final class ReadBench {
                 t)) {
           got = m.toArray();
         }
-        double s = (System.nanoTime() - t0) / 1e9;
+        p = (System.nanoTime() - t0) / 1e9;
         check("pmemsave", got, expected);
-        pmem.add(s);
       }
-      Files.deleteIfExists(dir);
-    }
-    try (RspClient c =
-        RspClient.connect(
-            ep,
-            RspOptions.defaults()
-                .withReadWindow(1)
-                .withRequestTimeout(Duration.ofSeconds(60))
-                .withQueryHaltReason(false))) {
-      for (int i = 0; i < runs; i++) {
-        w1.add(timeRsp(c, addr, size, expected, t));
+      try (RspClient c = connect(ep, 1)) {
+        b = timeRsp(c, addr, size, expected, t);
+      }
+      if (count) {
+        gdb.add(g);
+        w32.add(a);
+        pmem.add(p);
+        w1.add(b);
       }
     }
+    Files.deleteIfExists(dir);
+    report("gdb 13 dump binary memory", gdb, size);
     report("uniscope RSP, 1 request in flight", w1, size);
     report("uniscope RSP, 32 requests in flight", w32, size);
     report("uniscope pmemsave via qRcmd + mmap", pmem, size);
@@ -105,6 +96,15 @@ public final class ReadBench {
         g / median(w1),
         g / median(pmem));
     System.out.println("data: byte-identical to the loaded pattern for every run of every method");
+  }
+
+  private static RspClient connect(RspEndpoint ep, int window) {
+    return RspClient.connect(
+        ep,
+        RspOptions.defaults()
+            .withReadWindow(window)
+            .withRequestTimeout(Duration.ofSeconds(60))
+            .withQueryHaltReason(false));
   }
 
   private static double timeRsp(RspClient c, long addr, int size, byte[] expected, Duration t) {
