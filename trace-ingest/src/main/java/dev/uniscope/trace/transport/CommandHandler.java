@@ -1,5 +1,6 @@
 package dev.uniscope.trace.transport;
 
+import dev.uniscope.trace.capture.LiveCapture;
 import dev.uniscope.trace.command.Command;
 import dev.uniscope.trace.command.CommandCodec;
 import dev.uniscope.trace.command.Reply;
@@ -11,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,8 +28,16 @@ public final class CommandHandler extends ChannelDuplexHandler {
   record Pending(Command command, CompletableFuture<Reply> reply) {}
 
   private final Map<Integer, CompletableFuture<Reply>> waiting = new HashMap<>();
+  private final LiveCapture capture;
   private int nextRequest = 1;
   private int frameSeq;
+
+  /**
+   * @param capture where sent commands are recorded (docs/capture-format.md), or null
+   */
+  public CommandHandler(LiveCapture capture) {
+    this.capture = capture;
+  }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -40,6 +50,13 @@ public final class CommandHandler extends ChannelDuplexHandler {
     var frame =
         FrameEncoder.encode(
             FrameType.COMMAND, frameSeq++, CommandCodec.encodeCommand(id, p.command()));
+    if (capture != null) {
+      try {
+        capture.frame(frame.duplicate());
+      } catch (IOException e) {
+        ctx.fireExceptionCaught(e);
+      }
+    }
     ctx.write(Unpooled.wrappedBuffer(frame), promise)
         .addListener(
             f -> {

@@ -32,7 +32,8 @@ public final class TraceClient {
 
   /** The inbound/outbound handlers of a data channel, shared by client and listener. */
   static void pipeline(Channel ch, LiveCapture capture) {
-    ch.pipeline().addLast(new FrameDecoder(), new CommandHandler(), new CaptureHandler(capture));
+    ch.pipeline()
+        .addLast(new FrameDecoder(), new CommandHandler(capture), new CaptureHandler(capture));
   }
 
   /**
@@ -56,11 +57,7 @@ public final class TraceClient {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                      ch.pipeline()
-                          .addLast(
-                              new FrameDecoder(),
-                              new CommandHandler(),
-                              new CaptureHandler(capture));
+                      pipeline(ch, capture);
                     }
                   });
       SocketAddress address;

@@ -11,6 +11,7 @@ import dev.uniscope.trace.session.ProblemLog;
 import dev.uniscope.trace.session.TraceSession;
 import dev.uniscope.trace.testkit.FakeKernel;
 import dev.uniscope.trace.testkit.SyntheticKernel;
+import dev.uniscope.trace.wire.FrameType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -96,6 +97,13 @@ class TransportEndToEndTest {
     assertThat(live.hello().ncpu()).isEqualTo(4);
     try (CaptureReader reader = CaptureReader.open(file, new ProblemLog())) {
       assertThat(reader.footerRebuilt()).isFalse();
+      long commands = 0;
+      for (int i = 0; i < reader.frameCount(); i++) {
+        if (reader.frameType(i) == FrameType.COMMAND) {
+          commands++;
+        }
+      }
+      assertThat(commands).as("INFO and START are recorded").isEqualTo(2);
       TraceSession replayed = reader.load();
       assertThat(replayed.store().eventCount()).isEqualTo(EVENTS);
       for (int cpu = 0; cpu < 4; cpu++) {
