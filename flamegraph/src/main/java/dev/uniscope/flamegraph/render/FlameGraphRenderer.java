@@ -61,7 +61,11 @@ public final class FlameGraphRenderer {
     double usable = width - 2.0 * XPAD;
     double minPx = o.minWidthIsPercent() ? usable * o.minWidth() / 100.0 : o.minWidth();
     ColorScheme colors = ColorScheme.forTree(tree, o.palette(), o.negate());
-    Layout layout = new FlameLayout(tree, colors).layout(0, usable, minPx);
+    // --total: a larger total than the actual one shrinks the graph (flamegraph.pl's timemax).
+    long actual = tree.totalSamples();
+    long timeMax = o.total() > actual ? o.total() : actual;
+    double graphWidth = timeMax > 0 ? usable * ((double) actual / timeMax) : usable;
+    Layout layout = new FlameLayout(tree, colors).layout(0, graphWidth, minPx);
     double fs = o.fontSize();
     double ypad1 = fs * 3;
     double ypad2 = fs * 2 + 10;
@@ -123,6 +127,11 @@ public final class FlameGraphRenderer {
         .append("\" offset=\"95%\"/></linearGradient></defs>\n")
         .append("<style type=\"text/css\">.f:hover{stroke:black;stroke-width:0.5;cursor:pointer}")
         .append("</style>\n");
+    if (o.notes() != null && !o.notes().isEmpty()) {
+      sb.append("<desc id=\"notes\">");
+      Markup.escape(o.notes(), sb);
+      sb.append("</desc>\n");
+    }
     if (!html) {
       sb.append("<script type=\"text/ecmascript\"><![CDATA[\n")
           .append(SCRIPT)
@@ -152,7 +161,6 @@ public final class FlameGraphRenderer {
     Markup.escape(o.fontType(), sb);
     sb.append("\" font-size=\"").append(fs).append("\">\n");
     if (!empty) {
-      long total = tree.totalSamples();
       double charWidth = fs * o.fontWidth();
       for (FrameRect r : layout.rects()) {
         double y1;
@@ -165,14 +173,16 @@ public final class FlameGraphRenderer {
           y2 = height - ypad2 - r.depth() * fh;
         }
         double x = XPAD + r.x();
+        // The root always spans the whole width, as in flamegraph.pl.
+        double w = r.node() == 0 ? usable : r.width();
         sb.append("<g class=\"f\"><title>");
-        info(sb, tree, r, total, o);
+        info(sb, tree, r, timeMax, o);
         sb.append("</title><rect x=\"");
         fixed(sb, x, 10);
         sb.append("\" y=\"");
         fixed(sb, y1, 10);
         sb.append("\" width=\"");
-        fixed(sb, r.width(), 100);
+        fixed(sb, w, 100);
         sb.append("\" height=\"");
         fixed(sb, y2 - y1, 10);
         int c = r.colorKey();
@@ -187,7 +197,7 @@ public final class FlameGraphRenderer {
         sb.append("\" y=\"");
         fixed(sb, 3 + (y1 + y2) / 2, 10);
         sb.append("\">");
-        label(sb, r.label(), (int) Math.floor((r.width() - 3) / charWidth));
+        label(sb, r.label(), (int) Math.floor((w - 3) / charWidth));
         sb.append("</text></g>\n");
         if (sink != null && sb.length() > (1 << 20)) {
           sink.write(sb.toString());
@@ -212,7 +222,7 @@ public final class FlameGraphRenderer {
       StringBuilder sb, StackTree tree, FrameRect r, long total, RenderOptions o) {
     if (r.node() == 0) {
       sb.append("all (");
-      grouped(sb, r.samples());
+      grouped(sb, scaled(r.samples(), o));
       sb.append(' ');
       Markup.escape(o.countName(), sb);
       sb.append(", 100%)");
@@ -220,13 +230,13 @@ public final class FlameGraphRenderer {
     }
     Markup.escape(stripAnnotation(r.label()), sb);
     sb.append(" (");
-    grouped(sb, r.samples());
+    grouped(sb, scaled(r.samples(), o));
     sb.append(' ');
     Markup.escape(o.countName(), sb);
     sb.append(", ");
     fixed(sb, total == 0 ? 0 : 100.0 * r.samples() / total, 100);
     sb.append("%, self ");
-    grouped(sb, r.self());
+    grouped(sb, scaled(r.self(), o));
     if (tree.isDifferential()) {
       long d = tree.self(r.node()) - tree.baselineSelf(r.node());
       if (o.negate()) {
@@ -241,6 +251,11 @@ public final class FlameGraphRenderer {
       sb.append('%');
     }
     sb.append(')');
+  }
+
+  /** Counts as shown: multiplied by {@code --factor}. */
+  private static long scaled(long samples, RenderOptions o) {
+    return o.factor() == 1.0 ? samples : Math.round(samples * o.factor());
   }
 
   private static String stripAnnotation(String name) {

@@ -20,6 +20,10 @@ import dev.uniscope.flamegraph.color.Palette;
  * @param inverted icicle graph: root at the top
  * @param negate swap the differential hues
  * @param flameChart the x order is time, not the alphabet (title default only)
+ * @param total width of the graph in samples ({@code --total}); 0 or less than the actual total
+ *     means the actual total
+ * @param factor multiplies the sample counts shown in the details ({@code --factor})
+ * @param notes text embedded in the SVG as a {@code <desc>} ({@code --notes}); null for none
  */
 public record RenderOptions(
     String title,
@@ -36,9 +40,15 @@ public record RenderOptions(
     Palette palette,
     boolean inverted,
     boolean negate,
-    boolean flameChart) {
+    boolean flameChart,
+    long total,
+    double factor,
+    String notes) {
 
   public RenderOptions {
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("factor must be a positive number: " + factor);
+    }
     if (width < 50 || width > 1_000_000) {
       throw new IllegalArgumentException("width must be between 50 and 1000000 pixels: " + width);
     }
@@ -69,7 +79,10 @@ public record RenderOptions(
         Palette.HOT,
         false,
         false,
-        false);
+        false,
+        0,
+        1.0,
+        null);
   }
 
   /** The title to show. */
@@ -99,7 +112,10 @@ public record RenderOptions(
         palette,
         inverted,
         negate,
-        flameChart);
+        flameChart,
+        total,
+        factor,
+        notes);
   }
 
   public RenderOptions withInverted(boolean v) {
@@ -118,7 +134,10 @@ public record RenderOptions(
         palette,
         v,
         negate,
-        flameChart);
+        flameChart,
+        total,
+        factor,
+        notes);
   }
 
   public RenderOptions withMinWidth(double v, boolean percent) {
@@ -137,6 +156,9 @@ public record RenderOptions(
         palette,
         inverted,
         negate,
-        flameChart);
+        flameChart,
+        total,
+        factor,
+        notes);
   }
 }

@@ -131,7 +131,10 @@ class FlameGraphRendererTest {
             dev.uniscope.flamegraph.color.Palette.HOT,
             false,
             true,
-            false);
+            false,
+            0,
+            1.0,
+            null);
     String neg = FlameGraphRenderer.svg(t, negate);
     assertThat(fill(neg, "grew")).isEqualTo("rgb(0,0,255)");
   }
@@ -167,5 +170,40 @@ class FlameGraphRendererTest {
       n++;
     }
     return n;
+  }
+
+  @Test
+  void totalFactorAndNotesBehaveLikeFlamegraphPl() throws Exception {
+    StackTree t = folded("a;b 3\na;c 1\n");
+    RenderOptions d = RenderOptions.defaults();
+    RenderOptions o =
+        new RenderOptions(
+            null,
+            null,
+            1200,
+            16,
+            12,
+            0.59,
+            "Verdana",
+            0.1,
+            false,
+            "ms",
+            "Function:",
+            dev.uniscope.flamegraph.color.Palette.HOT,
+            false,
+            false,
+            false,
+            8,
+            2.5,
+            "built <by> test");
+    String svg = FlameGraphRenderer.svg(t, o);
+    parseXml(svg);
+    // --total 8 with 4 actual samples: frames take half the width; the root still spans it all.
+    assertThat(rectWidth(svg, "all")).isEqualTo(1180.0);
+    assertThat(rectWidth(svg, "a")).isEqualTo(590.0);
+    // --factor 2.5 scales the counts shown, not the percentages (of the --total).
+    assertThat(svg).contains("<title>b (8 ms, 37.50%, self 8)</title>");
+    assertThat(svg).contains("<desc id=\"notes\">built &lt;by&gt; test</desc>");
+    assertThat(d.total()).isZero();
   }
 }

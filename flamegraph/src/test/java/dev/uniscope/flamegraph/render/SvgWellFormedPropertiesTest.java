@@ -50,7 +50,10 @@ class SvgWellFormedPropertiesTest {
             Palette.MODULE,
             inverted,
             false,
-            false);
+            false,
+            0,
+            1.0,
+            titles.get(0).getLast());
     String svg = FlameGraphRenderer.svg(b.build(), o);
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);

@@ -159,6 +159,23 @@ public final class FlameGraphCommand implements Callable<Integer> {
           "hot (default), mem, io, java, module, red, green, blue, aqua, yellow, purple, orange.")
   String colors;
 
+  @Option(
+      names = "--total",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Width of the graph in samples, when larger than the actual total.")
+  long total;
+
+  @Option(
+      names = "--factor",
+      defaultValue = "1",
+      paramLabel = "F",
+      description = "Multiply the counts shown by F (e.g. sample period to time).")
+  double factor;
+
+  @Option(names = "--notes", paramLabel = "TEXT", description = "Notes embedded in the SVG.")
+  String notes;
+
   @Option(names = "--hash", description = "Accepted for compatibility: colours are always hashed.")
   boolean hash;
 
@@ -225,6 +242,15 @@ public final class FlameGraphCommand implements Callable<Integer> {
         tree = t.apply(tree);
       }
       problems.finish();
+      if (total > 0 && total < tree.totalSamples()) {
+        System.err.println(
+            PREFIX
+                + "Specified --total "
+                + total
+                + " is less than actual total "
+                + tree.totalSamples()
+                + ", so ignored");
+      }
       FlameGraphRenderer.Format f = outputFormat();
       if (output == null) {
         OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
@@ -339,7 +365,10 @@ public final class FlameGraphCommand implements Callable<Integer> {
         palette,
         inverted,
         negate,
-        flameChart);
+        flameChart,
+        total,
+        factor,
+        notes);
   }
 
   private FlameGraphRenderer.Format outputFormat() {

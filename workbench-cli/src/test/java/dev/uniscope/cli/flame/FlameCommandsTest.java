@@ -169,10 +169,17 @@ class FlameCommandsTest {
             "--collapse-recursion",
             "--inverted",
             "--minwidth",
-            "1%");
+            "1%",
+            "--total",
+            "2",
+            "--factor",
+            "10",
+            "--notes",
+            "n");
     assertThat(rc).isZero();
     String s = Files.readString(svg);
-    assertThat(s).contains(">Icicle Graph</text>").contains("<title>all (5 samples, 100%)");
+    assertThat(s).contains(">Icicle Graph</text>").contains("<title>all (50 samples, 100%)");
+    assertThat(stderr()).contains("Specified --total 2 is less than actual total 5, so ignored");
     assertThat(s).doesNotContain("<title>h ");
     rc =
         UniscopeCommand.execute(
