@@ -60,10 +60,11 @@ static void vmcoreinfo(void)
     for (uint32_t i = 0; i < idlen && i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", id[i]);
     hex[2 * (idlen < 32 ? idlen : 32)] = 0;
-    int n = snprintf(vmci_note.desc, sizeof vmci_note.desc,
-                     "UNISCOPE_LAYOUT=0x%lx\nKERNELOFFSET=%lx\nUNISCOPE_BASE=0x%lx\n"
-                     "UNISCOPE_LINK_BASE=0x%lx\nBUILD-ID=%s\n",
-                     USLAYOUT_PHYS, bootinfo.slide, bootinfo.virt_base, KERNEL_LINK, hex);
+    int n =
+        snprintf(vmci_note.desc, sizeof vmci_note.desc,
+                 "UNISCOPE_LAYOUT=0x%lx\nKERNELOFFSET=%lx\nUNISCOPE_BASE=0x%lx\n"
+                 "UNISCOPE_LINK_BASE=0x%lx\nUNISCOPE_DIRECTMAP=0x%lx\nBUILD-ID=%s\n",
+                 USLAYOUT_PHYS, bootinfo.slide, bootinfo.virt_base, KERNEL_LINK, hhdm_base, hex);
     vmci_note.namesz = 11;
     memcpy(vmci_note.name, "VMCOREINFO", 11);
     vmci_note.descsz = (uint32_t)n;
@@ -108,7 +109,7 @@ void layout_publish(void)
            image_phys(percpu_area), 3);
     region(USL_STACKS, "stacks", bootinfo.stack_base, STACK_SPAN, 0, 3);
     region(USL_MMIO, "lapic", (uint64_t)P2V(0xfee00000UL), 0x1000, 0xfee00000UL, 3);
-    region(USL_DIRECTMAP, "directmap", HHDM_BASE, pmm_total_pages() * PAGE_SIZE, 0, 3);
+    region(USL_DIRECTMAP, "directmap", hhdm_base, pmm_total_pages() * PAGE_SIZE, 0, 3);
     __atomic_store_n(&l->state, 1, __ATOMIC_RELEASE);
     vmcoreinfo();
 }

@@ -65,7 +65,8 @@ void kmain(void)
     printk("kaslr: slide=0x%lx base=0x%lx link=0x%lx %s seed=0x%lx source=%s relocs=%u\n",
            bootinfo.slide, bootinfo.virt_base, KERNEL_LINK, bootinfo.kaslr ? "on" : "off",
            bootinfo.seed, seed_names[bootinfo.seed_source & 3], bootinfo.nrelocs);
-    printk("kaslr: heap=0x%lx stacks=0x%lx\n", bootinfo.heap_base, bootinfo.stack_base);
+    printk("kaslr: heap=0x%lx stacks=0x%lx directmap=0x%lx\n", bootinfo.heap_base,
+           bootinfo.stack_base, hhdm_base);
     printk("cmdline: %s\n", kernel_cmdline);
     uint64_t ram = 0;
     for (uint32_t i = 0; i < bootinfo.nmem; i++)

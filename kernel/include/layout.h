@@ -9,9 +9,16 @@
 #define KERNEL_PHYS 0x200000UL
 #define KERNEL_LINK 0xffffffff80200000UL /* base with nokaslr */
 
-/* Direct map of all physical memory ("HHDM"), fixed. */
-#define HHDM_BASE 0xffff800000000000UL
-#define HHDM_MAX  (64UL << 30)
+/* Direct map of all physical memory ("HHDM"): up to 64 GiB at a random
+ * 2 MiB-aligned base in a 16 TiB window (fixed at the window start with
+ * nokaslr).  hhdm_base is chosen by the early stage. */
+#define HHDM_WIN_START 0xffff800000000000UL
+#define HHDM_WIN_END   0xffff900000000000UL
+#define HHDM_ALIGN     0x200000UL
+#define HHDM_MAX       (64UL << 30)
+#ifndef __ASSEMBLY__
+extern unsigned long hhdm_base;
+#endif
 
 /* KASLR window for the kernel image: 48 TiB, 4 KiB granularity. */
 #define KASLR_WIN_START 0xffff900000000000UL
@@ -30,7 +37,7 @@
 #define STACK_SPAN      (64UL << 30)
 #define STACK_ALIGN     0x1000UL
 
-#define P2V(pa) ((void *)((unsigned long)(pa) + HHDM_BASE))
-#define V2P(va) ((unsigned long)(va)-HHDM_BASE)
+#define P2V(pa) ((void *)((unsigned long)(pa) + hhdm_base))
+#define V2P(va) ((unsigned long)(va)-hhdm_base)
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * 4-level page-table manipulation, shared by the identity-mapped early
  * boot stage (tables reached at their physical address, p2v = 0) and the
- * running kernel (tables reached through the direct map, p2v = HHDM_BASE).
+ * running kernel (tables reached through the direct map, p2v = hhdm_base).
  */
 #ifndef PT_H
 #define PT_H

@@ -36,6 +36,7 @@ static uint8_t pt_pool[PT_POOL_PAGES][4096] __attribute__((aligned(4096)));
 static unsigned pt_pool_used;
 
 struct bootinfo bootinfo;
+unsigned long hhdm_base;
 
 extern char __image_start[], __image_end[], __text_start[], __text_end[];
 extern char __rodata_end[], __data_start[];
@@ -156,6 +157,7 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
         bi->virt_base = KERNEL_LINK;
         bi->heap_base = HEAP_WIN_START;
         bi->stack_base = STACK_WIN_START;
+        hhdm_base = HHDM_WIN_START;
     } else {
         uint64_t seed;
         if (cmdline_get_u64(bi->cmdline, "kaslr_seed", &seed))
@@ -171,6 +173,8 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
             kaslr_choose(splitmix64(&st), HEAP_WIN_START, HEAP_WIN_END, HEAP_SPAN, HEAP_ALIGN);
         bi->stack_base =
             kaslr_choose(splitmix64(&st), STACK_WIN_START, STACK_WIN_END, STACK_SPAN, STACK_ALIGN);
+        hhdm_base =
+            kaslr_choose(splitmix64(&st), HHDM_WIN_START, HHDM_WIN_END, HHDM_MAX, HHDM_ALIGN);
     }
     bi->slide = bi->virt_base - KERNEL_LINK;
 
@@ -191,7 +195,7 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
     if (top > HHDM_MAX)
         top = HHDM_MAX;
     for (uint64_t pa = 0; pa < top; pa += 0x200000)
-        map(root, HHDM_BASE + pa, pa, PTE_W | PTE_NX, 1);
+        map(root, hhdm_base + pa, pa, PTE_W | PTE_NX, 1);
     /* The kernel image, 4 KiB pages with section permissions (W^X). */
     uint64_t text_lo = (uint64_t)(__text_start - __image_start);
     uint64_t text_hi = (uint64_t)(__text_end - __image_start);

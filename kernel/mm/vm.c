@@ -20,7 +20,7 @@ static uint64_t alloc_table(void *ctx)
 void vm_map(uint64_t va, uint64_t pa, uint64_t flags)
 {
     uint64_t f = spin_lock_irqsave(&vm_lock);
-    int r = pt_map(bootinfo.pml4_phys, HHDM_BASE, va, pa, flags, 0, alloc_table, 0);
+    int r = pt_map(bootinfo.pml4_phys, hhdm_base, va, pa, flags, 0, alloc_table, 0);
     spin_unlock_irqrestore(&vm_lock, f);
     if (r)
         panic("vm: cannot map 0x%lx", va);
@@ -32,14 +32,14 @@ void vm_map(uint64_t va, uint64_t pa, uint64_t flags)
 void vm_unmap(uint64_t va)
 {
     uint64_t f = spin_lock_irqsave(&vm_lock);
-    pt_unmap(bootinfo.pml4_phys, HHDM_BASE, va);
+    pt_unmap(bootinfo.pml4_phys, hhdm_base, va);
     invlpg(va);
     spin_unlock_irqrestore(&vm_lock, f);
 }
 
 uint64_t vm_query(uint64_t va)
 {
-    return pt_query(bootinfo.pml4_phys, HHDM_BASE, va);
+    return pt_query(bootinfo.pml4_phys, hhdm_base, va);
 }
 
 int vm_is_mapped(uint64_t va)
