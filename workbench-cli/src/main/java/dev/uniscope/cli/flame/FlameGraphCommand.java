@@ -179,6 +179,11 @@ public final class FlameGraphCommand implements Callable<Integer> {
   @Option(names = "--hash", description = "Accepted for compatibility: colours are always hashed.")
   boolean hash;
 
+  @Option(
+      names = "--cp",
+      description = "Accepted for compatibility: hashed colours are already consistent.")
+  boolean consistentPalette;
+
   @Option(names = "--reverse", description = "Stack-reversed (bottom-up) flame graph.")
   boolean reverse;
 
