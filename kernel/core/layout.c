@@ -16,7 +16,6 @@ __attribute__((section(".layout"), used)) struct uslayout uslayout = {
 extern const char __build_id_note[];
 extern const char __ksyms_start[], __ksyms_end[];
 extern struct percpu percpu_area[];
-uint64_t stack_region_end(void);
 
 static uint64_t image_phys(const void *va)
 {

@@ -9,6 +9,7 @@
 #include "pt.h"
 #include "spinlock.h"
 #include "string.h"
+#include "trace.h"
 
 static struct heap heap;
 static spinlock_t heap_lock = SPINLOCK_INIT;
@@ -55,6 +56,7 @@ void *kmalloc(size_t size)
     uint64_t f = spin_lock_irqsave(&heap_lock);
     void *p = heap_core_alloc(&heap, size);
     spin_unlock_irqrestore(&heap_lock, f);
+    trace_kmalloc(p, size, __builtin_return_address(0));
     if (p && hooks && hooks->on_alloc)
         hooks->on_alloc(p, size, __builtin_return_address(0));
     return p;
@@ -72,6 +74,7 @@ void kfree(void *p)
 {
     if (!p)
         return;
+    trace_kfree(p, __builtin_return_address(0));
     if (hooks && hooks->on_free)
         hooks->on_free(p, heap_core_size(p), __builtin_return_address(0));
     uint64_t f = spin_lock_irqsave(&heap_lock);

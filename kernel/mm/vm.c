@@ -94,9 +94,3 @@ void stack_free(void *base, size_t size)
             pmm_free(pte & PTE_ADDR_MASK);
     }
 }
-
-uint64_t stack_region_end(void);
-uint64_t stack_region_end(void)
-{
-    return stack_cursor;
-}

@@ -15,6 +15,7 @@
 #include "percpu.h"
 #include "sched.h"
 #include "string.h"
+#include "trace.h"
 
 static inline void raw_lock(spinlock_t *l)
 {
@@ -30,11 +31,10 @@ static inline void raw_unlock(spinlock_t *l)
 static struct thread *switch_prev[MAX_CPUS];
 extern void switch_to(uint64_t *save_rsp, uint64_t new_rsp);
 
-/* Tracepoint seam (instrumentation issue): sched_switch. */
+/* Called on every context switch, interrupts off (see sched.h). */
 void sched_switch_hook(struct thread *prev, struct thread *next)
 {
-    (void)prev;
-    (void)next;
+    trace_sched_switch(prev, next);
 }
 
 struct thread *thread_current(void)
@@ -104,6 +104,7 @@ void thread_wake(struct thread *t)
         }
         t->state = T_RUNNABLE;
         t->nr_wakeups++;
+        trace_sched_wakeup(t, cpu_id());
         rq_append(&c->rq, t);
         woke = 1;
     }
@@ -188,10 +189,11 @@ void thread_sleep_ns(uint64_t ns)
     irq_restore(f);
 }
 
-/* Timer interrupt, interrupts off.  Tracepoint seam: timer tick. */
+/* Timer interrupt, interrupts off. */
 void timer_irq(struct trapframe *tf)
 {
     (void)tf;
+    trace_timer_tick(cpu_id());
     sched_tick();
 }
 
@@ -208,6 +210,7 @@ void sched_tick(void)
         c->rq.sleepers = t->sleep_next;
         t->state = T_RUNNABLE;
         t->nr_wakeups++;
+        trace_sched_wakeup(t, (int)c->cpu);
         rq_append(&c->rq, t);
     }
     int runnable = c->rq.head != 0;

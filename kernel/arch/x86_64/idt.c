@@ -4,6 +4,7 @@
 #include "kernel.h"
 #include "arch.h"
 #include "sched.h"
+#include "trace.h"
 
 struct idt_entry {
     uint16_t off_lo, sel;
@@ -45,14 +46,15 @@ void idt_load(void)
     __asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
-/* Hook for the instrumentation issue: IRQ entry/exit tracepoints go here. */
 void isr_dispatch(struct trapframe *tf)
 {
     struct percpu *c = this_cpu();
     if (tf->vector < 32) {
+        trace_exception(tf->vector, tf->rip);
         exception_handler(tf);
         return;
     }
+    trace_irq_entry(tf->vector);
     c->irq_depth++;
     c->nr_irqs++;
     switch (tf->vector) {
@@ -71,6 +73,7 @@ void isr_dispatch(struct trapframe *tf)
         printk("irq: unexpected vector %lu on cpu %d\n", tf->vector, (int)c->cpu);
     }
     c->irq_depth--;
+    trace_irq_exit(tf->vector);
     /* Preempt on the way out, with interrupts still off; iretq restores IF. */
     if (c->need_resched && c->irq_depth == 0)
         sched_preempt();
