@@ -75,6 +75,7 @@ final class FunctionTextWriter extends TaskNames {
   @Override
   public void schedSwitch(
       long ts, int cpu, int prevTid, int prevState, int prevPrio, int nextTid, int nextPrio) {
+    switchingFrom(cpu, prevTid);
     emit(
         ts,
         cpu,

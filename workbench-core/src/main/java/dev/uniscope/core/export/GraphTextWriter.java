@@ -165,6 +165,7 @@ final class GraphTextWriter extends TaskNames {
   @Override
   public void schedSwitch(
       long ts, int cpu, int prevTid, int prevState, int prevPrio, int nextTid, int nextPrio) {
+    switchingFrom(cpu, prevTid);
     comment(
         ts,
         cpu,

@@ -82,4 +82,11 @@ class TaskNames implements EventSink {
       long ts, int cpu, int prevTid, int prevState, int prevPrio, int nextTid, int nextPrio) {
     setCurrent(cpu, nextTid);
   }
+
+  /** Before a switch's line: when nobody was known to run, the switch says it was prev. */
+  void switchingFrom(int cpu, int prevTid) {
+    if (current(cpu) < 0) {
+      setCurrent(cpu, prevTid);
+    }
+  }
 }

@@ -173,8 +173,9 @@ public final class FtraceTextImporter {
     long ts = nanos(m.group(5), m.group(6));
     String comm = m.group(1).strip();
     int pid = Integer.parseInt(m.group(2));
-    tasks.line(ts, cpu, comm, pid);
-    body(ts, cpu, pid, m.group(7), false);
+    String body = m.group(7);
+    tasks.line(ts, cpu, comm, pid, body.startsWith("sched_switch: "));
+    body(ts, cpu, pid, body, false);
   }
 
   private void body(long ts, int cpu, int tid, String text, boolean comment) {
@@ -212,7 +213,12 @@ public final class FtraceTextImporter {
       String proc = m.group(4).strip();
       int dash = proc.lastIndexOf('-');
       tid = Integer.parseInt(proc.substring(dash + 1));
-      tasks.line(ts, cpu, proc.substring(0, dash).strip(), tid);
+      tasks.line(
+          ts,
+          cpu,
+          proc.substring(0, dash).strip(),
+          tid,
+          m.group(8).strip().startsWith("/* sched_switch: "));
     }
     long dur = -1;
     if (m.group(6) != null) {

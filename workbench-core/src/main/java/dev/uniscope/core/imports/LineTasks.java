@@ -20,12 +20,15 @@ final class LineTasks {
     this.sink = sink;
   }
 
-  void line(long ts, int cpu, String comm, int pid) {
+  /**
+   * @param switchLine the line is a sched_switch, which states who runs itself (its task is prev)
+   */
+  void line(long ts, int cpu, String comm, int pid, boolean switchLine) {
     if ("<...>".equals(comm) && pid == 0) {
       return;
     }
     name(ts, cpu, pid, comm);
-    if (current(cpu) != pid) {
+    if (!switchLine && current(cpu) != pid) {
       sink.currentTask(ts, cpu, pid);
       switched(cpu, pid);
     }
