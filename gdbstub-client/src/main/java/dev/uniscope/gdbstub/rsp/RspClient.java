@@ -239,11 +239,36 @@ public final class RspClient implements AutoCloseable {
 
   // ---- registers ----
 
-  /** Pipelines {@code Hg} and a request; a failed {@code Hg} fails the result. */
+  /**
+   * Pipelines {@code Hg} and a request, enqueued in one I/O-thread task so no other caller's
+   * request can slip between them; a failed {@code Hg} fails the result.
+   */
   private <T> CompletableFuture<T> onThread(
       ThreadId thread, java.util.function.Supplier<CompletableFuture<T>> request) {
-    CompletableFuture<Void> sel = selectThread(thread);
-    return sel.thenCombine(request.get(), (a, b) -> b);
+    var result = new CompletableFuture<T>();
+    onLoop(
+        () -> {
+          CompletableFuture<Void> sel = selectThread(thread);
+          sel.thenCombine(request.get(), (a, b) -> b)
+              .whenComplete(
+                  (v, e) -> {
+                    if (e != null) {
+                      result.completeExceptionally(asRuntime(e));
+                    } else {
+                      result.complete(v);
+                    }
+                  });
+        });
+    return result;
+  }
+
+  private void onLoop(Runnable r) {
+    var loop = conn.eventLoop();
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
   }
 
   /** All registers of {@code thread} via {@code g}. */
@@ -405,11 +430,14 @@ public final class RspClient implements AutoCloseable {
       this.window = o.readWindow();
     }
 
+    /** Issues the first window on the I/O thread, which then owns all of this object's state. */
     CompletableFuture<Void> start() {
       if (length == 0) {
         done.complete(null);
-      } else {
+      } else if (conn.eventLoop().inEventLoop()) {
         issue();
+      } else {
+        conn.eventLoop().execute(this::issue);
       }
       return done;
     }

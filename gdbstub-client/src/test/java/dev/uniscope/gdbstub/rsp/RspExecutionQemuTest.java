@@ -58,6 +58,38 @@ class RspExecutionQemuTest {
   }
 
   @Test
+  void overLoopbackTcp() throws Exception {
+    assumeTrue(FirmwareQemu.available());
+    int port;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    try (var q = FirmwareQemu.start(dir, 1, null, 0, true, port)) {
+      RspClient c = connectWithRetry(new RspEndpoint.Tcp("127.0.0.1", port), q);
+      try (c) {
+        assertThat(c.connection().endpoint().isLocal()).isTrue();
+        assertThat(await(c.readRegisterLong(ThreadId.ofCpu(0), "rip"), T)).isEqualTo(0xfff0);
+        assertThat(await(c.readMemory(0xffff0, 16), T)[0] & 0xff).isEqualTo(0xea);
+      }
+    }
+  }
+
+  /** QEMU opens its TCP port during startup; nothing announces it, so retry the connect. */
+  private static RspClient connectWithRetry(RspEndpoint ep, FirmwareQemu q) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return RspClient.connect(ep, RspOptions.defaults().withRequestTimeout(T));
+      } catch (RspException e) {
+        if (System.nanoTime() > deadline || !q.process().isAlive()) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+      }
+    }
+  }
+
+  @Test
   void writeWatchpointOnInterruptVectorTable() throws Exception {
     assumeTrue(FirmwareQemu.available());
     try (var q = FirmwareQemu.start(dir, 1);

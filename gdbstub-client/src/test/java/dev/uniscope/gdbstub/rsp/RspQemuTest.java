@@ -130,6 +130,39 @@ class RspQemuTest {
   }
 
   @Test
+  void monitorDumpIsMappedAndFallsBackToRsp(@TempDir Path tmp) throws Exception {
+    Path dir = MonitorDump.privateDirectory();
+    try (var m =
+        await(
+            MonitorDump.save(
+                client, AddressSpace.PHYSICAL, ThreadId.ofCpu(0), PATTERN_AT, 65536, dir),
+            T)) {
+      assertThat(m.toArray()).isEqualTo(java.util.Arrays.copyOf(pattern, 65536));
+    }
+    // Virtual addresses through memsave (paging off at reset: virtual = physical).
+    try (var m =
+        await(
+            MonitorDump.save(
+                client, AddressSpace.VIRTUAL, ThreadId.ofCpu(1), PATTERN_AT + 8, 100, dir),
+            T)) {
+      assertThat(m.toArray()).isEqualTo(java.util.Arrays.copyOfRange(pattern, 8, 108));
+    }
+    Files.delete(dir);
+    // QEMU cannot write into a directory that does not exist: RSP takes over.
+    byte[] viaFallback =
+        await(
+            MonitorDump.read(
+                client,
+                AddressSpace.PHYSICAL,
+                ThreadId.ofCpu(0),
+                PATTERN_AT,
+                5000,
+                tmp.resolve("missing")),
+            T);
+    assertThat(viaFallback).isEqualTo(java.util.Arrays.copyOf(pattern, 5000));
+  }
+
+  @Test
   void errorReplyIsTyped() {
     // Beyond the stub's reply buffer: QEMU answers E22.
     assertThatThrownBy(() -> await(client.request("m0,1000"), T))
