@@ -38,3 +38,10 @@ __attribute__((noinline)) int recurse(int depth)
         return 1;
     return recurse(depth - 1) * 3 + depth;
 }
+
+/* Never called: with -ffunction-sections and --gc-sections its code is dropped but its line
+ * sequence stays, at address 0. */
+int unused_helper(int x)
+{
+    return x * 7 + square(x);
+}

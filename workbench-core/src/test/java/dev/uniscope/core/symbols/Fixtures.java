@@ -18,7 +18,9 @@ final class Fixtures {
     DWARF5_PIE("-g", "-O1", "-gdwarf-5"),
     DWARF4_PIE("-g", "-O1", "-gdwarf-4"),
     DWARF4_NO_PIE("-g", "-O1", "-gdwarf-4", "-no-pie"),
-    STATIC_PIE("-g", "-O1", "-fpie", "-static-pie");
+    STATIC_PIE("-g", "-O1", "-fpie", "-static-pie"),
+    /** Discarded functions leave line sequences at address 0, as in a kernel link. */
+    GC_SECTIONS_O2("-g", "-O2", "-ffunction-sections", "-Wl,--gc-sections");
 
     final List<String> flags;
 
