@@ -133,6 +133,42 @@ public final class RingReader {
     return new Result(ncpu, pages, skipped);
   }
 
+  /**
+   * Finds the ring directory without a layout block (docs/protocol.md section 11): scans {@code
+   * [start, start + length)} at 64-byte alignment for the directory magic with version 1, a sane
+   * ncpu and a valid first ring descriptor. Reads in 1 MiB chunks; an unreadable chunk is skipped.
+   *
+   * @return the directory address, or -1 if none was found
+   */
+  public static long findDirectory(GuestMemory mem, long start, long length) {
+    final int chunk = 1 << 20;
+    long first = (start + 63) & ~63L;
+    long end = start + length;
+    ByteBuffer buf =
+        ByteBuffer.allocate(chunk + DIR_HEADER + RING_DESC).order(ByteOrder.LITTLE_ENDIAN);
+    for (long at = first; at < end; at += chunk) {
+      int n = (int) Math.min(buf.capacity(), end - at);
+      buf.clear().limit(n);
+      try {
+        mem.read(at, buf);
+      } catch (IOException unreadable) {
+        continue;
+      }
+      int valid = buf.position();
+      for (int off = 0; off + DIR_HEADER + RING_DESC <= valid && off < chunk; off += 64) {
+        if (buf.getInt(off) == DIR_MAGIC
+            && (buf.getShort(off + 4) & 0xFFFF) == 1
+            && (buf.getShort(off + 6) & 0xFFFF) >= 1
+            && (buf.getShort(off + 6) & 0xFFFF) <= HelloCodec.MAX_CPUS
+            && buf.getInt(off + DIR_HEADER) == RING_MAGIC
+            && buf.getShort(off + DIR_HEADER + 4) == 0) {
+          return at + off;
+        }
+      }
+    }
+    return -1;
+  }
+
   private static ByteBuffer readBytes(GuestMemory mem, long address, int length)
       throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);

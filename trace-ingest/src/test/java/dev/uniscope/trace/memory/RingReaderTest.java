@@ -109,6 +109,32 @@ class RingReaderTest {
   }
 
   @Test
+  void findsTheDirectoryWithoutALayoutBlock() {
+    SyntheticKernel k = new SyntheticKernel(2, 4096, 7, false);
+    FlatMemory mem = guest(k, new long[1]);
+    GuestMemory shifted =
+        (address, dst) -> {
+          if (address < DIR - 0x300000) {
+            throw new IOException("unmapped");
+          }
+          if (address < DIR) {
+            int n = (int) Math.min(dst.remaining(), DIR - address);
+            dst.put(new byte[n]);
+            if (dst.hasRemaining()) {
+              int rest = Math.min(dst.remaining(), mem.bytes().capacity());
+              dst.put(mem.bytes().slice(0, rest));
+            }
+            return;
+          }
+          long off = address - DIR;
+          int n = (int) Math.min(dst.remaining(), Math.max(0, mem.bytes().capacity() - off));
+          dst.put(mem.bytes().slice((int) off, n));
+        };
+    assertThat(RingReader.findDirectory(shifted, DIR - 0x400000, 0x800000)).isEqualTo(DIR);
+    assertThat(RingReader.findDirectory(shifted, DIR + 64, 0x200000)).isEqualTo(-1);
+  }
+
+  @Test
   void slotBeingRewrittenIsSkippedAndReported() throws IOException {
     SyntheticKernel k = new SyntheticKernel(2, 4096, 7, false);
     FlatMemory mem = guest(k, new long[1]);
