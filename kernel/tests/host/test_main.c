@@ -21,7 +21,9 @@ int test_failed_checks;
     X(test_pmm_basic)                                                                              \
     X(test_pmm_exhaust)                                                                            \
     X(test_pt_map_query_unmap)                                                                     \
-    X(test_pt_large_pages)
+    X(test_pt_large_pages)                                                                         \
+    X(test_ksyms_find)                                                                             \
+    X(test_ksyms_corrupt)
 
 #define DECLARE(t) void t(void);
 TESTS(DECLARE)
