@@ -71,9 +71,9 @@ cli_svg=$(rate "$folded_mib" "${CLI[@]}" svg "$FOLDED")
 
 echo
 echo "== results (MiB of input per second, one core) =="
-printf 'collapse   perf script %6s MiB: ours %7s MiB/s in-process (%s per CPU-second), %7s MiB/s as a process\n' \
+printf 'collapse   perf script %6s MiB: ours %7s MiB/s in-process (%s per CPU-second of the process), %7s MiB/s as a process\n' \
   "$perf_mib" "$ours_collapse" "$cpu_collapse" "$cli_collapse"
-printf 'flamegraph folded      %6s MiB: ours %7s MiB/s in-process (%s per CPU-second), %7s MiB/s as a process\n' \
+printf 'flamegraph folded      %6s MiB: ours %7s MiB/s in-process (%s per CPU-second of the process), %7s MiB/s as a process\n' \
   "$folded_mib" "$ours_svg" "$cpu_svg" "$cli_svg"
 if [ -n "$PEER_COLLAPSE" ]; then
   # shellcheck disable=SC2206
