@@ -139,6 +139,7 @@ early_isr_0:
     EARLY_ISR %i
     .set i, i + 1
 .endr
+    .globl early_isr_common
 early_isr_common:
     mov (%rsp), %rdi                /* vector */
     lea 8(%rsp), %rsi               /* [error code,] rip, cs, rflags, rsp, ss */
