@@ -58,6 +58,7 @@ public final class VhostUserVsockBackend implements AutoCloseable {
   private final Thread worker;
   private final Object roundLock = new Object();
   private long rounds;
+  private int sessionsEnded;
   private volatile UnixSocket current;
   private volatile boolean connected;
 
@@ -170,6 +171,24 @@ public final class VhostUserVsockBackend implements AutoCloseable {
   }
 
   /**
+   * Waits until {@code n} front-end sessions have ended since the backend started (QEMU exited or
+   * was killed, and the backend has reset the device and is listening again).
+   */
+  public boolean awaitSessionsEnded(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (roundLock) {
+      while (sessionsEnded < n) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return false;
+        }
+        roundLock.wait(left);
+      }
+      return true;
+    }
+  }
+
+  /**
    * Waits until the device thread has finished {@code n} more service rounds after this call (a
    * round started after a kick has seen it): lets tests wait for the device instead of sleeping.
    */
@@ -219,6 +238,10 @@ public final class VhostUserVsockBackend implements AutoCloseable {
         connected = false;
         current = null;
         device.reset("the front-end disconnected");
+        synchronized (roundLock) {
+          sessionsEnded++;
+          roundLock.notifyAll();
+        }
       }
     }
   }
