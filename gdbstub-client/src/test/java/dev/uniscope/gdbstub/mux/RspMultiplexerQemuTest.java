@@ -101,4 +101,32 @@ class RspMultiplexerQemuTest {
       assertThat(after).isEqualTo(Arrays.copyOf(pattern, 4096));
     }
   }
+
+  @Test
+  void gdbsConnectDoesNotWipeWorkbenchBreakpointsAndDetachKeepsTheVmPaused() throws Exception {
+    assumeTrue(FirmwareQemu.available() && Files.isExecutable(Path.of("/usr/bin/gdb")));
+    try (var q = FirmwareQemu.start(dir, 1);
+        var client =
+            RspClient.connect(
+                new RspEndpoint.Unix(q.gdbSocket()), RspOptions.defaults().withRequestTimeout(T));
+        var mux = RspMultiplexer.start(client)) {
+      // The workbench's breakpoint at SeaBIOS's entry, set before gdb arrives.
+      await(
+          mux.withStub(
+              c ->
+                  c.insertBreakpoint(dev.uniscope.gdbstub.rsp.BreakpointType.HARDWARE, 0xfe05b, 1)),
+          T);
+      try (var mi = GdbMiClient.start(Path.of("/usr/bin/gdb"), List.of(), T)) {
+        mi.targetSelectRemote(
+            mux.gdbTarget()); // gdb sends '?', which QEMU would answer by deleting it
+        var stop = mi.runUntilStop("-exec-continue", T);
+        // gdb does not know this breakpoint, so it reports a SIGTRAP; the point is that it stopped.
+        assertThat(stop.raw().string("signal-name")).contains("SIGTRAP");
+        assertThat(mi.evaluate("$pc")).isEqualTo("0xe05b");
+        mi.console("detach"); // 'D' would resume QEMU under the workbench
+      }
+      assertThat(await(mux.withStub(c -> c.monitor("info status")), T)).contains("paused");
+      assertThat(mux.gdbAttached()).isFalse();
+    }
+  }
 }
