@@ -47,6 +47,10 @@ public final class DecoderBench {
                 : "all core events (strings, stacks up to 64 frames)"));
     try {
       run(events, file, rounds, fixedOnly);
+      // Live ingest warms up slowly (Netty, JIT): several runs, the last ones count.
+      for (int round = 0; round < Math.max(3, rounds); round++) {
+        transport(Math.min(events, 2_000_000), fixedOnly, file.getParent());
+      }
     } finally {
       Files.deleteIfExists(file);
     }
@@ -127,6 +131,64 @@ public final class DecoderBench {
               (double) session.store().residentBytes() / n, (double) (after - before) / n, n);
         }
       }
+    }
+  }
+
+  /**
+   * Live ingest over a Unix socket: a writer thread sends pre-encoded frames as fast as it can; the
+   * Netty client decodes, CRC-checks, writes the capture and fills the store. Both threads share
+   * the one pinned core, so this is a lower bound.
+   */
+  static void transport(long events, boolean fixedOnly, Path dir) throws Exception {
+    SyntheticKernel k = new SyntheticKernel(4, 4096, 2, false, fixedOnly);
+    java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+    java.util.function.Consumer<ByteBuffer> out =
+        f -> stream.write(f.array(), f.arrayOffset() + f.position(), f.remaining());
+    out.accept(k.helloFrame());
+    out.accept(k.metadataFrame());
+    k.emit(events, out);
+    k.flush(out);
+    byte[] bytes = stream.toByteArray();
+    Path sock = dir.resolve("bench.sock");
+    Path file = dir.resolve("bench-live.ucap");
+    try (java.nio.channels.ServerSocketChannel server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(sock));
+      Thread writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (java.nio.channels.SocketChannel ch = server.accept()) {
+                      ByteBuffer b = ByteBuffer.wrap(bytes);
+                      while (b.hasRemaining()) {
+                        ch.write(b);
+                      }
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+      dev.uniscope.trace.capture.LiveCapture capture =
+          dev.uniscope.trace.capture.LiveCapture.create(
+              file, CaptureFormat.SOURCE_STREAM, new ProblemLog());
+      long s = System.nanoTime();
+      dev.uniscope.trace.transport.TraceConnection c =
+          dev.uniscope.trace.transport.TraceClient.connect(
+              new dev.uniscope.trace.transport.TraceEndpoint.Unix(sock), capture, false, 10_000);
+      c.closedFuture().get(10, java.util.concurrent.TimeUnit.MINUTES);
+      double secs = (System.nanoTime() - s) / 1e9;
+      c.close();
+      writer.join();
+      long n = c.session().store().eventCount();
+      if (n != events) {
+        throw new IllegalStateException(
+            "live ingest decoded " + n + " of " + events + ": " + c.session().problems());
+      }
+      System.out.printf(
+          "LIVE INGEST over a Unix socket (%,d events, sender on the same core): %,.0f events/s, %,.0f MB/s of stream%n",
+          n, n / secs, bytes.length / secs / 1e6);
+    } finally {
+      Files.deleteIfExists(sock);
+      Files.deleteIfExists(file);
     }
   }
 
