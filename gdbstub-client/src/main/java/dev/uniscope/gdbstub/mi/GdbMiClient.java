@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +50,7 @@ public final class GdbMiClient implements AutoCloseable {
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final SubmissionPublisher<MiRecord> publisher;
-  private final Executor callbacks;
+  private final java.util.concurrent.ExecutorService callbacks;
   private final Thread reader;
   private volatile MiException dead;
 
@@ -176,7 +175,7 @@ public final class GdbMiClient implements AutoCloseable {
           var f = p.future;
           if (res.resultClass() == MiRecord.ResultClass.ERROR) {
             String msg = res.results().string("msg").orElse("unknown error");
-            callbacks.execute(
+            post(
                 () ->
                     f.completeExceptionally(
                         new MiException("gdb: " + msg + " (command: " + p.command + ")")));
@@ -192,7 +191,7 @@ public final class GdbMiClient implements AutoCloseable {
                                 res.results().results(),
                                 new MiValue.MiResult(
                                     "console-output", new MiValue.Str(p.console.toString())))));
-            callbacks.execute(() -> f.complete(withConsole));
+            post(() -> f.complete(withConsole));
           }
         }
       }
@@ -213,11 +212,24 @@ public final class GdbMiClient implements AutoCloseable {
     for (Waiter w : waiters) {
       if (w.match.test(r)) {
         waiters.remove(w);
-        callbacks.execute(() -> w.future.complete(r));
+        post(() -> w.future.complete(r));
       }
     }
     if (!(r instanceof MiRecord.Prompt)) {
-      publisher.offer(r, (sub, rec) -> false);
+      try {
+        publisher.offer(r, (sub, rec) -> false);
+      } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException e) {
+        // closed
+      }
+    }
+  }
+
+  /** Runs user-visible completions off the reader thread; dropped once the client is closed. */
+  private void post(Runnable r) {
+    try {
+      callbacks.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: nobody is waiting any more
     }
   }
 
@@ -232,11 +244,11 @@ public final class GdbMiClient implements AutoCloseable {
     for (var key : List.copyOf(pending.keySet())) {
       Pending p = pending.remove(key);
       if (p != null) {
-        callbacks.execute(() -> p.future.completeExceptionally(e));
+        post(() -> p.future.completeExceptionally(e));
       }
     }
     for (Waiter w : waiters) {
-      callbacks.execute(() -> w.future.completeExceptionally(e));
+      post(() -> w.future.completeExceptionally(e));
     }
     waiters.clear();
     publisher.close();
@@ -599,6 +611,7 @@ public final class GdbMiClient implements AutoCloseable {
     } finally {
       process.destroyForcibly();
       publisher.close();
+      callbacks.shutdown();
     }
   }
 
