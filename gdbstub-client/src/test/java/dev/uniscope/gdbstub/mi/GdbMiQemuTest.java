@@ -29,7 +29,15 @@ class GdbMiQemuTest {
     assumeTrue(FirmwareQemu.available() && Files.isExecutable(Path.of("/usr/bin/gdb")));
     try (var q = FirmwareQemu.start(dir, 2);
         var mi = gdb()) {
+      var threadCreated = new java.util.concurrent.CompletableFuture<MiRecord>();
+      mi.subscribe(
+          r -> {
+            if (r instanceof MiRecord.Async a && a.asyncClass().equals("thread-created")) {
+              threadCreated.complete(r);
+            }
+          });
       mi.targetSelectRemote(q.gdbSocket().toString());
+      assertThat(threadCreated.get(90, TimeUnit.SECONDS)).isInstanceOf(MiRecord.Async.class);
 
       assertThat(mi.threads()).hasSize(2);
       var regs = mi.registers(List.of("rip", "cs", "cr0", "xmm0"), "x");
