@@ -38,6 +38,5 @@ extern unsigned long hhdm_base;
 #define STACK_ALIGN     0x1000UL
 
 #define P2V(pa) ((void *)((unsigned long)(pa) + hhdm_base))
-#define V2P(va) ((unsigned long)(va)-hhdm_base)
 
 #endif

@@ -11,7 +11,6 @@ void pmm_init(void);
 uint64_t pmm_alloc(void);            /* zeroed page, physical address; panics when out */
 uint64_t pmm_alloc_contig(size_t n); /* n contiguous pages, or 0 */
 void pmm_free(uint64_t pa);
-uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);
 
 /* Kernel mappings (mm/vm.c) */
@@ -30,7 +29,6 @@ void *kzalloc(size_t size);
 void kfree(void *p);
 size_t kmalloc_size(const void *p);
 void heap_stats(uint64_t *in_use, uint64_t *nallocs, uint64_t *nfrees);
-uint64_t heap_mapped_end(void);
 
 /*
  * Heap debugging seam (filled in by the instrumentation issue): when set,

@@ -32,8 +32,4 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t f)
     irq_restore(f);
 }
 
-static inline int spin_trylock(spinlock_t *l)
-{
-    return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
-}
 #endif

@@ -39,7 +39,7 @@ struct bootinfo bootinfo;
 unsigned long hhdm_base;
 
 extern char __image_start[], __image_end[], __text_start[], __text_end[];
-extern char __rodata_end[], __data_start[];
+extern char __rodata_end[];
 extern const uint64_t _DYNAMIC[]; /* d_tag, d_val pairs, DT_NULL-terminated */
 extern char boot_stack_top[];
 void kmain(void);

@@ -97,8 +97,3 @@ void heap_stats(uint64_t *in_use, uint64_t *nallocs, uint64_t *nfrees)
     *nallocs = heap.nallocs;
     *nfrees = heap.nfrees;
 }
-
-uint64_t heap_mapped_end(void)
-{
-    return heap_cursor;
-}

@@ -84,11 +84,6 @@ void pmm_free(uint64_t pa)
         panic("pmm: double free of page 0x%lx", pa);
 }
 
-uint64_t pmm_free_pages(void)
-{
-    return pmm.nfree;
-}
-
 uint64_t pmm_total_pages(void)
 {
     return pmm.npages;
