@@ -1,7 +1,6 @@
 package dev.uniscope.core.symbols;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.uniscope.core.symbols.binary.MalformedBinaryException;
 import dev.uniscope.core.symbols.dwarf.DebugSections;
@@ -15,6 +14,13 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -76,14 +82,14 @@ class MalformedInputProperties {
   private static final ValueLayout.OfLong LE_LONG =
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
-  @Property(tries = 300)
+  @Property(tries = 500)
   void truncatedElf(@ForAll("fractions") double fraction) {
     byte[] elf = sample().elf();
     byte[] cut = java.util.Arrays.copyOf(elf, (int) (elf.length * fraction));
     parsesOrFailsCleanly(cut);
   }
 
-  @Property(tries = 600)
+  @Property(tries = 1000)
   void bitFlippedElf(@ForAll("flips") List<Tuple2<Integer, Long>> flips) {
     Sample s = sample();
     byte[] bytes = s.elf().clone();
@@ -98,7 +104,7 @@ class MalformedInputProperties {
     parsesOrFailsCleanly(bytes);
   }
 
-  @Property(tries = 600)
+  @Property(tries = 1000)
   void corruptedLineTable(
       @ForAll("flips") List<Tuple2<Integer, Long>> flips, @ForAll("fractions") double keep) {
     Sample s = sample();
@@ -119,8 +125,7 @@ class MalformedInputProperties {
             empty,
             empty);
     String outcome =
-        assertTimeoutPreemptively(
-            DEADLINE,
+        withDeadline(
             () -> {
               try {
                 LineTable table = LineTable.read(sections);
@@ -134,6 +139,30 @@ class MalformedInputProperties {
               }
             });
     Statistics.collect(outcome);
+  }
+
+  /** Runs on one reused daemon thread, so a hang fails the try instead of the build. */
+  private static final ExecutorService WORKER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "malformed-input-worker");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static String withDeadline(Callable<String> body) {
+    Future<String> result = WORKER.submit(body);
+    try {
+      return result.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      result.cancel(true);
+      throw new AssertionError("no result within " + DEADLINE + ": a hang", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("unexpected exception: " + e.getCause(), e.getCause());
+    }
   }
 
   @Provide
@@ -152,8 +181,7 @@ class MalformedInputProperties {
 
   private static void parsesOrFailsCleanly(byte[] bytes) {
     String outcome =
-        assertTimeoutPreemptively(
-            DEADLINE,
+        withDeadline(
             () -> {
               try (ElfFile elf = ElfFile.of(MemorySegment.ofArray(bytes), "fuzzed.elf")) {
                 elf.buildId();

@@ -21,15 +21,21 @@ final class PeerTools {
     }
   }
 
-  static boolean available() {
-    for (String tool : List.of("gcc", "nm", "addr2line", "readelf")) {
-      try {
-        run(List.of(tool, "--version"), null);
-      } catch (IOException e) {
-        return false;
+  private static Boolean available;
+
+  /** Whether the tools run; asked once per JVM. */
+  static synchronized boolean available() {
+    if (available == null) {
+      available = true;
+      for (String tool : List.of("gcc", "nm", "addr2line", "readelf")) {
+        try {
+          run(List.of(tool, "--version"), null);
+        } catch (IOException e) {
+          available = false;
+        }
       }
     }
-    return true;
+    return available;
   }
 
   static void gcc(List<String> flags, List<Path> sources, Path output) throws IOException {
