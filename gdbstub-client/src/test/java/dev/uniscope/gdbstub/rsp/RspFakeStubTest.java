@@ -92,16 +92,16 @@ class RspFakeStubTest {
                 "",
                 p ->
                     switch (p) {
-                      case "m0,4" -> reply("0* "); // "00000000"... wait: 0 + 3 more = 4 digits
+                      // '0' + '"' (34 - 29 = 5) more '0's + "1a" = "0000001a"
+                      case "m0,4" -> reply("0*\"1a");
                       case "m0,2" -> reply("00");
                       default -> basic(p);
                     });
         var c = RspClient.connect(new RspEndpoint.Unix(stub.path()), fast())) {
-      assertThatThrownBy(() -> RspClient.await(c.readMemory(0, 4), SHORT))
-          .isInstanceOf(RspException.Malformed.class)
-          .hasMessageContaining("expected 4 bytes, got 2");
+      assertThat(RspClient.await(c.readMemory(0, 4), SHORT)).containsExactly(0, 0, 0, 0x1a);
       assertThatThrownBy(() -> RspClient.await(c.readMemory(0, 2), SHORT))
-          .isInstanceOf(RspException.Malformed.class);
+          .isInstanceOf(RspException.Malformed.class)
+          .hasMessageContaining("expected 2 bytes, got 1");
     }
   }
 
