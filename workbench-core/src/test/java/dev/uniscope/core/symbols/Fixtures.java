@@ -19,6 +19,8 @@ final class Fixtures {
     DWARF4_PIE("-g", "-O1", "-gdwarf-4"),
     DWARF4_NO_PIE("-g", "-O1", "-gdwarf-4", "-no-pie"),
     STATIC_PIE("-g", "-O1", "-fpie", "-static-pie"),
+    /** Exports every function, so a stripped copy still names them through .dynsym. */
+    DYNAMIC_EXPORTS("-g", "-O1", "-rdynamic"),
     /** Discarded functions leave line sequences at address 0, as in a kernel link. */
     GC_SECTIONS_O2("-g", "-O2", "-ffunction-sections", "-Wl,--gc-sections");
 

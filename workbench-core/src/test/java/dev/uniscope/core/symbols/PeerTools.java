@@ -27,7 +27,7 @@ final class PeerTools {
   static synchronized boolean available() {
     if (available == null) {
       available = true;
-      for (String tool : List.of("gcc", "nm", "addr2line", "readelf")) {
+      for (String tool : List.of("gcc", "nm", "addr2line", "readelf", "strip")) {
         try {
           run(List.of(tool, "--version"), null);
         } catch (IOException e) {
@@ -48,8 +48,18 @@ final class PeerTools {
   }
 
   static List<NmSymbol> nm(Path elf) throws IOException {
+    return nm(elf, false);
+  }
+
+  /** {@code nm -S --defined-only}, or with {@code -D} the dynamic symbol table. */
+  static List<NmSymbol> nm(Path elf, boolean dynamic) throws IOException {
     List<NmSymbol> out = new ArrayList<>();
-    for (String line : run(List.of("nm", "-S", "--defined-only", elf.toString()), null)) {
+    List<String> cmd = new ArrayList<>(List.of("nm", "-S", "--defined-only"));
+    if (dynamic) {
+      cmd.add("-D");
+    }
+    cmd.add(elf.toString());
+    for (String line : run(cmd, null)) {
       String[] f = line.trim().split("\\s+");
       if (f.length == 4) {
         out.add(
@@ -83,6 +93,13 @@ final class PeerTools {
       // "??:0" is no answer; "name.o:?" is addr2line guessing a file from STT_FILE symbols.
       out.add(s.startsWith("??:") || s.endsWith(":?") ? null : s);
     }
+    return out;
+  }
+
+  /** A copy of {@code elf} with {@code strip --strip-all}: only {@code .dynsym} is left. */
+  static Path stripped(Path elf) throws IOException {
+    Path out = elf.resolveSibling(elf.getFileName() + ".stripped");
+    run(List.of("strip", "--strip-all", "-o", out.toString(), elf.toString()), null);
     return out;
   }
 

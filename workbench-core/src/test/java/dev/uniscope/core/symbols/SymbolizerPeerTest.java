@@ -74,6 +74,43 @@ class SymbolizerPeerTest {
   }
 
   @Test
+  void strippedBinaryFallsBackToDynsym() throws Exception {
+    Path bin = PeerTools.stripped(Fixtures.binary(Fixtures.Variant.DYNAMIC_EXPORTS));
+    Symbolizer symbolizer = Symbolizer.load(bin);
+    int checked = 0;
+    for (PeerTools.NmSymbol s : PeerTools.nm(bin, true)) {
+      if (s.type() == 'T' && s.size() > 0) {
+        SymbolizedAddress inside = symbolizer.symbolize(s.address() + s.size() / 2, Slide.NONE);
+        assertThat(inside.function()).as("0x%x", s.address()).isEqualTo(s.name());
+        assertThat(inside.offset()).isEqualTo(s.size() / 2);
+        assertThat(inside.source()).as("no .debug_line left").isNull();
+        checked++;
+      }
+    }
+    assertThat(checked).as("exported functions").isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void dataSymbolsResolveForWatchpoints() throws Exception {
+    Path bin = Fixtures.binary(Fixtures.Variant.DWARF5_PIE);
+    Symbolizer symbolizer = Symbolizer.load(bin);
+    Slide slide = Slide.of(0x5555_0000_0000L, Slide.Origin.USER);
+    PeerTools.NmSymbol counter =
+        PeerTools.nm(bin).stream()
+            .filter(s -> s.name().equals("counter"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(symbolizer.resolve("counter", slide))
+        .hasValueSatisfying(
+            i -> {
+              assertThat(i.runtimeAddress()).isEqualTo(counter.address() + slide.value());
+              assertThat(i.size()).isEqualTo(counter.size());
+              assertThat(i.type()).isEqualTo(dev.uniscope.core.symbols.elf.SymbolType.OBJECT);
+            });
+    assertThat(symbolizer.resolve("no_such_symbol", slide)).isEmpty();
+  }
+
+  @Test
   void addressesOutsideAnyFunctionHaveNoName() throws Exception {
     Symbolizer symbolizer = Symbolizer.load(Fixtures.binary(Fixtures.Variant.DWARF5_PIE));
     SymbolizedAddress nothing = symbolizer.symbolize(0xffff_ffff_0000_0000L, Slide.NONE);
