@@ -509,7 +509,8 @@ public final class ChromeJsonImporter {
           out.add(
               new TraceEvent.SchedSwitch(
                   s.ts(), cpu, (int) prev.argLong("tid", 0), state, 0, tid, 0));
-        } else {
+        } else if (!s.argTrue("start_missing")) {
+          // A slice cut by the capture's start is rebuilt by the switch that ends it.
           out.add(new TraceEvent.CurrentTask(s.ts(), cpu, tid));
         }
         prev = s;
