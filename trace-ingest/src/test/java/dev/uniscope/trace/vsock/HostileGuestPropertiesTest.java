@@ -27,7 +27,7 @@ import net.jqwik.api.Provide;
  * backend must stay alive, write only into buffers the guest marked device-writable, and serve a
  * fresh connection once the rings are restarted.
  */
-class HostileGuestProperties {
+class HostileGuestPropertiesTest {
   static final Duration T = Duration.ofSeconds(20);
   static final int PORT = 5000;
   static final long CANARY_START = 0x8000;
