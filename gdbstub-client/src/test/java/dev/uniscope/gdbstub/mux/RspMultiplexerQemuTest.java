@@ -125,7 +125,8 @@ class RspMultiplexerQemuTest {
         assertThat(mi.evaluate("$pc")).isEqualTo("0xe05b");
         mi.console("detach"); // 'D' would resume QEMU under the workbench
       }
-      assertThat(await(mux.withStub(c -> c.monitor("info status")), T)).contains("paused");
+      String status = await(mux.withStub(c -> c.monitor("info status")), T);
+      assertThat(status).contains("paused");
       assertThat(mux.gdbAttached()).isFalse();
     }
   }
