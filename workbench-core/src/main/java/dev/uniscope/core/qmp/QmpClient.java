@@ -239,10 +239,11 @@ public final class QmpClient implements AutoCloseable {
             ? "QMP connection closed by QEMU"
             : "QMP connection failed: " + failure.getMessage();
     QmpException ex = new QmpException(why, failure);
+    // Closed first: a caller whose command fails because of this sees the connection as closed.
+    closed.complete(null);
     hello.completeExceptionally(ex);
     pending.values().forEach(f -> f.completeExceptionally(ex));
     pending.clear();
-    closed.complete(null);
   }
 
   private void dispatch(JsonNode msg) {
