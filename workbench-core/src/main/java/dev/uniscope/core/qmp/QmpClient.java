@@ -126,6 +126,11 @@ public final class QmpClient implements AutoCloseable {
     req.put("id", id);
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     pending.put(id, reply);
+    if (closed.isDone()) {
+      // The reader has already failed everything pending; don't wait for a reply that can't come.
+      pending.remove(id);
+      throw new QmpException("cannot send '" + command + "': the QMP connection is closed");
+    }
     try {
       byte[] line = (JSON.writeValueAsString(req) + "\n").getBytes(StandardCharsets.UTF_8);
       synchronized (out) {
