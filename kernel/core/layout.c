@@ -17,7 +17,7 @@ extern const char __build_id_note[];
 extern const char __ksyms_start[], __ksyms_end[];
 extern struct percpu percpu_area[];
 
-static uint64_t image_phys(const void *va)
+uint64_t image_phys(const void *va)
 {
     return (uint64_t)va - bootinfo.virt_base + bootinfo.phys_base;
 }
@@ -40,8 +40,17 @@ const uint8_t *build_id(uint32_t *len)
 {
     /* ELF note: namesz, descsz, type, "GNU\0", desc */
     const uint32_t *n = (const uint32_t *)__build_id_note;
-    *len = n[1];
+    *len = n[1] > 32 ? 32 : n[1];
     return (const uint8_t *)__build_id_note + 12 + ((n[0] + 3) & ~3u);
+}
+
+void build_id_hex(char out[65])
+{
+    uint32_t len;
+    const uint8_t *id = build_id(&len);
+    for (uint32_t i = 0; i < len; i++)
+        snprintf(out + 2 * i, 3, "%02x", id[i]);
+    out[2 * len] = 0;
 }
 
 /* vmcoreinfo ELF note (name "VMCOREINFO") with key=value lines. */
@@ -53,12 +62,8 @@ static struct {
 
 static void vmcoreinfo(void)
 {
-    uint32_t idlen;
-    const uint8_t *id = build_id(&idlen);
     char hex[65];
-    for (uint32_t i = 0; i < idlen && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", id[i]);
-    hex[2 * (idlen < 32 ? idlen : 32)] = 0;
+    build_id_hex(hex);
     int n =
         snprintf(vmci_note.desc, sizeof vmci_note.desc,
                  "UNISCOPE_LAYOUT=0x%lx\nKERNELOFFSET=%lx\nUNISCOPE_BASE=0x%lx\n"
@@ -80,7 +85,7 @@ void layout_publish(void)
     struct uslayout *l = &uslayout;
     uint32_t idlen;
     const uint8_t *id = build_id(&idlen);
-    l->build_id_len = idlen > 32 ? 32 : idlen;
+    l->build_id_len = idlen;
     memcpy(l->build_id, id, l->build_id_len);
     l->link_base = KERNEL_LINK;
     l->virt_base = bootinfo.virt_base;

@@ -13,7 +13,6 @@
 
 const char *kernel_cmdline;
 void app_start(void);
-const uint8_t *build_id(uint32_t *len);
 
 int cmdline_has(const char *key)
 {
@@ -55,12 +54,8 @@ void kmain(void)
     serial_init(COM2); /* data channel: initialised, unused until the next issue */
     kernel_cmdline = bootinfo.cmdline;
 
-    uint32_t idlen;
-    const uint8_t *id = build_id(&idlen);
     char hex[65];
-    for (uint32_t i = 0; i < idlen && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", id[i]);
-    hex[2 * (idlen < 32 ? idlen : 32)] = 0;
+    build_id_hex(hex);
     printk("uniscope: kernel 0.1 booting build-id=%s\n", hex);
     printk("kaslr: slide=0x%lx base=0x%lx link=0x%lx %s seed=0x%lx source=%s relocs=%u\n",
            bootinfo.slide, bootinfo.virt_base, KERNEL_LINK, bootinfo.kaslr ? "on" : "off",

@@ -60,5 +60,8 @@ _Static_assert(sizeof(struct uslayout_region) == 48, "docs/kaslr.md: region entr
 _Static_assert(sizeof(struct uslayout) == 896, "docs/kaslr.md: block size");
 
 void layout_publish(void);
+const uint8_t *build_id(uint32_t *len); /* the ELF's GNU build-id, at most 32 bytes */
+void build_id_hex(char out[65]);
+uint64_t image_phys(const void *va); /* physical address of a kernel-image object */
 extern struct uslayout uslayout;
 #endif

@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "bootinfo.h"
 #include "string.h"
+#include "uslayout.h"
 
 #define FW_SEL    0x510
 #define FW_DATA   0x511
@@ -32,11 +33,6 @@ static struct {
     uint32_t size;
     uint64_t paddr;
 } vmci_rec __attribute__((aligned(16)));
-
-static uint64_t image_phys(const void *va)
-{
-    return (uint64_t)va - bootinfo.virt_base + bootinfo.phys_base;
-}
 
 int vmcoreinfo_publish(uint64_t note_phys, uint32_t size)
 {
