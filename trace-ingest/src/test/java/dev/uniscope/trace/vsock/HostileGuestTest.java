@@ -235,6 +235,23 @@ class HostileGuestTest {
     assertThat(got.getFirst().header().dstPort()).isEqualTo(117); // the RST answers the REQUEST
   }
 
+  @Test
+  void connectionFloodIsCappedWithRst() throws Exception {
+    int cap = dev.uniscope.trace.vsock.packet.PacketEngine.MAX_CONNECTIONS;
+    fe.postRx(FakeFrontEnd.QSIZE);
+    for (int i = 0; i < cap; i++) {
+      fe.sendPacket(FakeFrontEnd.header(2000 + i, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+      if (i % 32 == 31) {
+        fe.awaitTxUsed(i + 1, T);
+      }
+    }
+    assertThat(fe.awaitRx(cap, T)).allMatch(p -> p.header().op() == (short) Op.RESPONSE.code());
+    fe.postRx(1);
+    fe.sendPacket(FakeFrontEnd.header(3000, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RST.code());
+    assertThat(backend.connectionCount()).isEqualTo(cap);
+  }
+
   // ---- control socket ----
 
   @Test

@@ -30,6 +30,10 @@ public final class PacketEngine {
   public static final int MAX_PAYLOAD = 64 * 1024;
 
   private static final int CONTROL_CAPACITY = 256;
+
+  /** Each connection holds up to 512 KiB of buffers: a guest cannot open more than this many. */
+  public static final int MAX_CONNECTIONS = 64;
+
   private static final int FIRST_EPHEMERAL = 49152;
 
   private record Key(int hostPort, int guestPort) {}
@@ -158,6 +162,10 @@ public final class PacketEngine {
     VsockListener l = listeners.get(h.dstPort());
     if (l == null) {
       reset(h, key, null, "nothing listens on host port " + Integer.toUnsignedString(h.dstPort()));
+      return;
+    }
+    if (connections.size() >= MAX_CONNECTIONS) {
+      reset(h, key, null, "connection limit " + MAX_CONNECTIONS + " reached");
       return;
     }
     StreamConnection c =

@@ -152,6 +152,7 @@ public final class VsockDevice {
         if (s.num() < 0 || s.num() > 0xffff) {
           throw new ProtocolException("SET_VRING_BASE " + s.num() + " is not a u16 index");
         }
+        r.queue = null; // an explicit base replaces the running position
         r.base = s.num();
         rebuild(r);
       }
@@ -218,8 +219,14 @@ public final class VsockDevice {
     }
   }
 
-  /** Re-translates a ring on the current memory table; a bad address faults only this ring. */
+  /**
+   * Re-translates a ring on the current memory table; a bad address faults only this ring. A ring
+   * that is running keeps its position (a new memory table may arrive while the guest runs).
+   */
   private void rebuild(Vring r) {
+    if (r.queue != null) {
+      r.base = r.queue.lastAvail();
+    }
     r.queue = null;
     if (memory == null || r.addr == null || r.num == 0) {
       return;
