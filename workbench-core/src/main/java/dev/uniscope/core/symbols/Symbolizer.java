@@ -118,6 +118,15 @@ public final class Symbolizer {
   }
 
   /**
+   * The name of the function holding a runtime address, or null; allocation-free, e.g. {@code ip ->
+   * symbolizer.functionName(ip, slide)} for a name lookup interface.
+   */
+  public String functionName(long runtimeAddress, Slide slide) {
+    int f = functions.indexOf(slide.toLink(runtimeAddress));
+    return f < 0 ? null : functions.name(f);
+  }
+
+  /**
    * The runtime address of a symbol. Where a name is defined more than once (static functions in
    * different files) a global definition is preferred, then a weak one, then the first local.
    */

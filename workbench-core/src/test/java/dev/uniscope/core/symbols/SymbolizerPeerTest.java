@@ -71,6 +71,7 @@ class SymbolizerPeerTest {
     long label = symbolizer.resolve("bare_label", Slide.NONE).orElseThrow().runtimeAddress();
     assertThat(symbolizer.symbolize(label, Slide.NONE).label()).isEqualTo("bare_label");
     assertThat(symbolizer.symbolize(label + 4, Slide.NONE).label()).isEqualTo("bare_label+0x4");
+    assertThat(symbolizer.functionName(label + 4, Slide.NONE)).isEqualTo("bare_label");
   }
 
   @Test
@@ -117,5 +118,6 @@ class SymbolizerPeerTest {
     assertThat(nothing.function()).isNull();
     assertThat(nothing.source()).isNull();
     assertThat(nothing.label()).isEqualTo("0xffffffff00000000");
+    assertThat(symbolizer.functionName(0xffff_ffff_0000_0000L, Slide.NONE)).isNull();
   }
 }
