@@ -16,19 +16,31 @@ typedef struct {
         0, -1                                                                                      \
     }
 
-static inline uint64_t spin_lock_irqsave(spinlock_t *l)
+/* Plain lock/unlock: for callers that already run with interrupts off
+ * (the scheduler, or code that releases a lock and then sleeps). */
+static inline void spin_lock(spinlock_t *l)
 {
-    uint64_t f = irq_save();
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
         while (l->locked)
             cpu_relax();
     }
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+static inline uint64_t spin_lock_irqsave(spinlock_t *l)
+{
+    uint64_t f = irq_save();
+    spin_lock(l);
     return f;
 }
 
 static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t f)
 {
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    spin_unlock(l);
     irq_restore(f);
 }
 

@@ -28,8 +28,8 @@ void mutex_lock(struct mutex *m)
         m->wait_head = me;
     m->wait_tail = me;
     me->state = T_BLOCKED;
-    __atomic_store_n(&m->lock.locked, 0, __ATOMIC_RELEASE);
-    schedule(); /* back here once mutex_unlock handed us the mutex */
+    spin_unlock(&m->lock); /* interrupts stay off until we sleep */
+    schedule();            /* back here once mutex_unlock handed us the mutex */
     irq_restore(f);
 }
 

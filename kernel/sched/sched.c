@@ -17,17 +17,6 @@
 #include "string.h"
 #include "trace.h"
 
-static inline void raw_lock(spinlock_t *l)
-{
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-        while (l->locked)
-            cpu_relax();
-}
-static inline void raw_unlock(spinlock_t *l)
-{
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-}
-
 static struct thread *switch_prev[MAX_CPUS];
 extern void switch_to(uint64_t *save_rsp, uint64_t new_rsp);
 
@@ -79,10 +68,10 @@ void sched_enqueue(struct thread *t)
 {
     struct percpu *c = &percpu_area[t->cpu];
     uint64_t f = irq_save();
-    raw_lock(&c->rq.lock);
+    spin_lock(&c->rq.lock);
     t->state = T_RUNNABLE;
     rq_append(&c->rq, t);
-    raw_unlock(&c->rq.lock);
+    spin_unlock(&c->rq.lock);
     kick(t->cpu);
     irq_restore(f);
 }
@@ -91,7 +80,7 @@ void thread_wake(struct thread *t)
 {
     struct percpu *c = &percpu_area[t->cpu];
     uint64_t f = irq_save();
-    raw_lock(&c->rq.lock);
+    spin_lock(&c->rq.lock);
     int woke = 0;
     if (t->state == T_BLOCKED || t->state == T_SLEEPING) {
         if (t->state == T_SLEEPING) {
@@ -108,7 +97,7 @@ void thread_wake(struct thread *t)
         rq_append(&c->rq, t);
         woke = 1;
     }
-    raw_unlock(&c->rq.lock);
+    spin_unlock(&c->rq.lock);
     if (woke)
         kick(t->cpu);
     irq_restore(f);
@@ -118,7 +107,7 @@ void sched_finish_switch(void)
 {
     struct percpu *c = this_cpu();
     struct thread *prev = switch_prev[c->cpu];
-    raw_unlock(&c->rq.lock);
+    spin_unlock(&c->rq.lock);
     if (prev)
         __atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 }
@@ -128,7 +117,7 @@ void schedule(void)
     uint64_t f = irq_save();
     struct percpu *c = this_cpu();
     struct thread *prev = c->current;
-    raw_lock(&c->rq.lock);
+    spin_lock(&c->rq.lock);
     if (prev->state == T_RUNNING && prev != c->idle) {
         prev->state = T_RUNNABLE;
         rq_append(&c->rq, prev);
@@ -140,7 +129,7 @@ void schedule(void)
     c->slice_end_tick = c->ticks + SCHED_SLICE;
     if (next == prev) {
         prev->state = T_RUNNING;
-        raw_unlock(&c->rq.lock);
+        spin_unlock(&c->rq.lock);
         irq_restore(f);
         return;
     }
@@ -176,7 +165,7 @@ void thread_sleep_ns(uint64_t ns)
     struct thread *me = thread_current();
     struct percpu *c = this_cpu();
     uint64_t f = irq_save();
-    raw_lock(&c->rq.lock);
+    spin_lock(&c->rq.lock);
     me->wake_at = now_ns() + ns;
     me->state = T_SLEEPING;
     struct thread **pp = &c->rq.sleepers;
@@ -184,7 +173,7 @@ void thread_sleep_ns(uint64_t ns)
         pp = &(*pp)->sleep_next;
     me->sleep_next = *pp;
     *pp = me;
-    raw_unlock(&c->rq.lock);
+    spin_unlock(&c->rq.lock);
     schedule();
     irq_restore(f);
 }
@@ -204,7 +193,7 @@ void sched_tick(void)
     if (!c->current)
         return;
     uint64_t now = now_ns();
-    raw_lock(&c->rq.lock);
+    spin_lock(&c->rq.lock);
     while (c->rq.sleepers && c->rq.sleepers->wake_at <= now) {
         struct thread *t = c->rq.sleepers;
         c->rq.sleepers = t->sleep_next;
@@ -214,7 +203,7 @@ void sched_tick(void)
         rq_append(&c->rq, t);
     }
     int runnable = c->rq.head != 0;
-    raw_unlock(&c->rq.lock);
+    spin_unlock(&c->rq.lock);
     if (runnable && (c->current == c->idle || c->ticks >= c->slice_end_tick))
         c->need_resched = 1;
 }

@@ -73,8 +73,8 @@ void thread_join(struct thread *t)
     if (t->state != T_DEAD) {
         t->joiner = me;
         me->state = T_BLOCKED;
-        __atomic_store_n(&join_lock.locked, 0, __ATOMIC_RELEASE);
-        schedule(); /* returns once thread_exit woke us */
+        spin_unlock(&join_lock); /* interrupts stay off until we sleep */
+        schedule();              /* returns once thread_exit woke us */
         irq_restore(f);
     } else {
         spin_unlock_irqrestore(&join_lock, f);
