@@ -54,7 +54,7 @@ public final class ChromeJsonImporter {
                   .build())
           .build();
   private static final int MAX_ARGS = 64;
-  private static final BigDecimal MAX_MICROS = BigDecimal.valueOf(9_000_000_000_000_000L);
+  private static final BigDecimal MAX_MICROS = BigDecimal.valueOf(4_000_000_000_000_000L);
 
   private final ImportOptions options;
   private final List<ImportProblem> problems = new ArrayList<>();
@@ -181,7 +181,8 @@ public final class ChromeJsonImporter {
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t == null) {
-        throw new TraceImportException(new ImportProblem(where(p), "unexpected end of input"));
+        fatal(new ImportProblem(where(p), "unexpected end of input"));
+        return;
       }
       String at = path + "[" + index + "]";
       records++;
