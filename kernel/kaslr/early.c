@@ -11,6 +11,7 @@
  */
 #include "bootinfo.h"
 #include "cmdline.h"
+#include "idt.h"
 #include "kaslr.h"
 #include "layout.h"
 #include "printk.h"
@@ -18,8 +19,6 @@
 #include "serial.h"
 #include "string.h"
 #include "x86.h"
-
-#define ALIGN_4K(x) (((x) + 0xfffUL) & ~0xfffUL)
 
 struct hvm_start_info {
     uint32_t magic, version, flags, nr_modules;
@@ -73,32 +72,14 @@ void early_trap(uint64_t vector, const uint64_t *frame)
     early_die(buf);
 }
 
-struct early_gate {
-    uint16_t off_lo, sel;
-    uint8_t ist, type;
-    uint16_t off_mid;
-    uint32_t off_hi, zero;
-};
-static struct early_gate early_idt[32];
+static struct idt_gate early_idt[32];
 extern char early_isr_0[];
 
 static void early_idt_init(void)
 {
-    for (int v = 0; v < 32; v++) {
-        uint64_t a = (uint64_t)early_isr_0 + 16 * (uint64_t)v; /* physical, identity mapped */
-        early_idt[v].off_lo = a & 0xffff;
-        early_idt[v].sel = 0x08;
-        early_idt[v].ist = 0;
-        early_idt[v].type = 0x8e;
-        early_idt[v].off_mid = (a >> 16) & 0xffff;
-        early_idt[v].off_hi = (uint32_t)(a >> 32);
-        early_idt[v].zero = 0;
-    }
-    struct {
-        uint16_t limit;
-        uint64_t base;
-    } __attribute__((packed)) idtr = {sizeof early_idt - 1, (uint64_t)early_idt};
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    for (int v = 0; v < 32; v++) /* stubs are 16 bytes apart (linker.ld checks) */
+        idt_set_gate(&early_idt[v], (uint64_t)early_isr_0 + 16 * (uint64_t)v, 0);
+    idt_load_table(early_idt, 32);
 }
 
 static uint64_t pool_alloc(void *ctx)
@@ -150,7 +131,7 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
 
     /* Layout decisions.  One 64-bit seed drives all of them, so that
      * kaslr_seed=<the printed seed> reproduces a boot exactly. */
-    uint64_t size = ALIGN_4K(bi->image_size);
+    uint64_t size = (bi->image_size + 0xfff) & ~0xfffUL;
     if (cmdline_get(bi->cmdline, "nokaslr", 0, 0)) {
         bi->kaslr = 0;
         bi->seed_source = SEED_NONE;

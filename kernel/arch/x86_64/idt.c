@@ -3,47 +3,26 @@
  * use IST stacks 1-3 (gdt.c). */
 #include "kernel.h"
 #include "arch.h"
+#include "idt.h"
 #include "sched.h"
 #include "trace.h"
 
-struct idt_entry {
-    uint16_t off_lo, sel;
-    uint8_t ist, type;
-    uint16_t off_mid;
-    uint32_t off_hi, zero;
-} __attribute__((packed));
-
-static struct idt_entry idt[256];
+static struct idt_gate idt[256];
 extern const uint64_t isr_stub_table[256];
-
-static void set_gate(int v, uint64_t addr, int ist)
-{
-    idt[v].off_lo = addr & 0xffff;
-    idt[v].sel = 0x08;
-    idt[v].ist = (uint8_t)ist;
-    idt[v].type = 0x8e; /* present, interrupt gate: IF cleared on entry */
-    idt[v].off_mid = (addr >> 16) & 0xffff;
-    idt[v].off_hi = (uint32_t)(addr >> 32);
-    idt[v].zero = 0;
-}
 
 void idt_init(void)
 {
     for (int v = 0; v < 256; v++)
-        set_gate(v, isr_stub_table[v], 0);
-    set_gate(2, isr_stub_table[2], 2);   /* NMI */
-    set_gate(8, isr_stub_table[8], 1);   /* double fault */
-    set_gate(18, isr_stub_table[18], 3); /* machine check */
+        idt_set_gate(&idt[v], isr_stub_table[v], 0);
+    idt_set_gate(&idt[2], isr_stub_table[2], 2);   /* NMI */
+    idt_set_gate(&idt[8], isr_stub_table[8], 1);   /* double fault */
+    idt_set_gate(&idt[18], isr_stub_table[18], 3); /* machine check */
     idt_load();
 }
 
 void idt_load(void)
 {
-    struct {
-        uint16_t limit;
-        uint64_t base;
-    } __attribute__((packed)) idtr = {sizeof idt - 1, (uint64_t)idt};
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    idt_load_table(idt, 256);
 }
 
 void isr_dispatch(struct trapframe *tf)
