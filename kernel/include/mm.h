@@ -18,6 +18,8 @@ void vm_map(uint64_t va, uint64_t pa, uint64_t flags);
 void vm_unmap(uint64_t va);
 uint64_t vm_query(uint64_t va); /* leaf PTE or 0 */
 int vm_is_mapped(uint64_t va);
+void vm_map_fresh(uint64_t va, size_t npages);  /* new zeroed pages, RW, NX */
+void vm_unmap_free(uint64_t va, size_t npages); /* unmap and free the pages */
 void vm_drop_identity(void);
 void *stack_alloc(size_t size); /* guard page below, random gap */
 void stack_free(void *base, size_t size);

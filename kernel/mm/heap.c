@@ -6,7 +6,6 @@
 #include "heap_core.h"
 #include "layout.h"
 #include "mm.h"
-#include "pt.h"
 #include "spinlock.h"
 #include "string.h"
 #include "trace.h"
@@ -23,20 +22,14 @@ static void *get_pages(void *ctx, size_t n)
         return 0;
     uint64_t va = heap_cursor;
     heap_cursor += n * PAGE_SIZE;
-    for (size_t i = 0; i < n; i++)
-        vm_map(va + i * PAGE_SIZE, pmm_alloc(), PTE_W | PTE_NX);
+    vm_map_fresh(va, n);
     return (void *)va;
 }
 
 static void put_pages(void *ctx, void *p, size_t n)
 {
     (void)ctx;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t va = (uint64_t)p + i * PAGE_SIZE;
-        uint64_t pte = vm_query(va);
-        vm_unmap(va);
-        pmm_free(pte & PTE_ADDR_MASK);
-    }
+    vm_unmap_free((uint64_t)p, n);
 }
 
 void heap_init(void)

@@ -51,6 +51,24 @@ int vm_is_mapped(uint64_t va)
     return vm_query(va) != 0;
 }
 
+/* Backs [va, va + n pages) with fresh zeroed pages, writable, not executable. */
+void vm_map_fresh(uint64_t va, size_t npages)
+{
+    for (size_t i = 0; i < npages; i++)
+        vm_map(va + i * PAGE_SIZE, pmm_alloc(), PTE_W | PTE_NX);
+}
+
+/* Unmaps [va, va + n pages) and returns the pages behind it to the pmm. */
+void vm_unmap_free(uint64_t va, size_t npages)
+{
+    for (size_t i = 0; i < npages; i++) {
+        uint64_t pte = vm_query(va + i * PAGE_SIZE);
+        vm_unmap(va + i * PAGE_SIZE);
+        if (pte)
+            pmm_free(pte & PTE_ADDR_MASK);
+    }
+}
+
 void vm_drop_identity(void)
 {
     uint64_t *pml4 = P2V(bootinfo.pml4_phys);
@@ -78,19 +96,11 @@ void *stack_alloc(size_t size)
     spin_unlock_irqrestore(&stack_lock, f);
     if (stack_cursor > bootinfo.stack_base + STACK_SPAN)
         panic("vm: stack region exhausted");
-    for (uint64_t off = 0; off < size; off += PAGE_SIZE)
-        vm_map(base + off, pmm_alloc(), PTE_W | PTE_NX);
+    vm_map_fresh(base, size / PAGE_SIZE);
     return (void *)base;
 }
 
 void stack_free(void *base, size_t size)
 {
-    size = ALIGN_UP(size, PAGE_SIZE);
-    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-        uint64_t va = (uint64_t)base + off;
-        uint64_t pte = vm_query(va);
-        vm_unmap(va);
-        if (pte)
-            pmm_free(pte & PTE_ADDR_MASK);
-    }
+    vm_unmap_free((uint64_t)base, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 }
