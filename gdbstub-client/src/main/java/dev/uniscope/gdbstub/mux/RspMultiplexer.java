@@ -375,13 +375,20 @@ public final class RspMultiplexer implements AutoCloseable {
   }
 
   private CompletableFuture<Void> removeGdbBreakpoints() {
+    var bps = new LinkedHashSet<>(gdbBreakpoints);
+    boolean phys = gdbPhysical;
+    gdbBreakpoints.clear();
+    gdbPhysical = false;
+    return removeAll(bps, phys);
+  }
+
+  /** Removes breakpoints gdb left behind (errors ignored: they may be gone already). */
+  private CompletableFuture<Void> removeAll(Set<String> bps, boolean physicalMode) {
     var all =
-        gdbBreakpoints.stream()
+        bps.stream()
             .map(b -> conn.request("z" + b, timeout).handle((r, e) -> (Void) null))
             .toArray(CompletableFuture[]::new);
-    gdbBreakpoints.clear();
-    if (gdbPhysical) {
-      gdbPhysical = false;
+    if (physicalMode) {
       conn.request("Qqemu.PhyMemMode:0", timeout);
     }
     return CompletableFuture.allOf(all);
@@ -416,7 +423,18 @@ public final class RspMultiplexer implements AutoCloseable {
     gdb = null;
     gdbQueue.clear();
     gdbGeneralThread = null;
-    removeGdbBreakpoints();
+    if (gdbResume != null || resumeAfterSections != null) {
+      // The target runs on gdb's behalf: clean up in a section (stop, remove, resume) so gdb's
+      // breakpoints cannot stop it later with nobody to tell.
+      var bps = new LinkedHashSet<>(gdbBreakpoints);
+      boolean phys = gdbPhysical;
+      gdbBreakpoints.clear();
+      gdbPhysical = false;
+      sections.add(new Section<Void>(c -> removeAll(bps, phys), new CompletableFuture<>()));
+      pump();
+    } else {
+      removeGdbBreakpoints();
+    }
     attachListeners.forEach(l -> l.accept(false));
   }
 

@@ -140,4 +140,27 @@ class RspMultiplexerFakeStubTest {
       assertThat(stub.received).contains("Z0,1000,1", "z0,1000,1").doesNotContain("D");
     }
   }
+
+  @Test
+  void gdbLeavingWhileTheTargetRunsLeavesNoBreakpointsBehind() throws Exception {
+    try (var stub =
+            new FakeStub(
+                dir.resolve("stub"),
+                "",
+                p -> p.startsWith("Z") || p.startsWith("z") ? reply("OK") : script(p));
+        var client =
+            RspClient.connect(
+                new RspEndpoint.Unix(stub.path()), RspOptions.defaults().withRequestTimeout(T));
+        var mux = RspMultiplexer.start(client)) {
+      try (var gdb = new RawGdb(Path.of(mux.gdbTarget()))) {
+        gdb.send(frame("Z0,2000,1"));
+        assertThat(gdb.nextPacket()).isEqualTo("OK");
+        gdb.send(frame("vCont;c"));
+        stub.await(r -> r.contains("vCont;c"), T);
+      }
+      // Stopped, cleaned up and resumed for the departed gdb.
+      stub.await(r -> r.stream().filter("vCont;c"::equals).count() == 2, T);
+      assertThat(stub.received).containsSubsequence("vCont;c", "\u0003", "z0,2000,1", "vCont;c");
+    }
+  }
 }

@@ -46,6 +46,22 @@ public final class FakeStub implements AutoCloseable {
     thread.start();
   }
 
+  /** Waits until the packets received so far satisfy {@code condition}. */
+  public void await(
+      java.util.function.Predicate<List<String>> condition, java.time.Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (received) {
+      while (!condition.test(received)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("stub never received what was expected; got " + received);
+        }
+        received.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
   public Path path() {
     return path;
   }
@@ -61,7 +77,10 @@ public final class FakeStub implements AutoCloseable {
         if (checksumLeft > 0) {
           if (--checksumLeft == 0) {
             String p = pkt.toString(StandardCharsets.ISO_8859_1);
-            received.add(p);
+            synchronized (received) {
+              received.add(p);
+              received.notifyAll();
+            }
             String reply = script.apply(p);
             if (reply != null) {
               send(c, reply);
@@ -77,6 +96,10 @@ public final class FakeStub implements AutoCloseable {
         } else if (b == '$') {
           pkt = new ByteArrayOutputStream();
         } else if (b == 3) {
+          synchronized (received) {
+            received.add("\u0003");
+            received.notifyAll();
+          }
           String reply = script.apply("\u0003");
           if (reply != null) {
             send(c, reply);
