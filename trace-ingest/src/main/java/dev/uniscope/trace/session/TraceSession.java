@@ -42,8 +42,8 @@ public final class TraceSession {
   private final Stats stats = new Stats();
   private final Sink sink = new Sink();
 
-  /** Counters, readable at any time by the ingest thread (copy with {@link #snapshot}). */
-  public static final class Stats {
+  /** Counters; {@link #stats()} hands out copies. */
+  private static final class Stats {
     long frames;
     long pages;
     long records;
@@ -53,8 +53,7 @@ public final class TraceSession {
     long garbageBytes;
     long crcErrors;
 
-    /** A copy. */
-    public Snapshot snapshot() {
+    Snapshot snapshot() {
       return new Snapshot(
           frames, pages, records, lostRecords, missingPages, badPages, garbageBytes, crcErrors);
     }
