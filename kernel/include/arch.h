@@ -39,7 +39,6 @@ void time_calibrate(void); /* TSC and LAPIC timer against the PIT */
 extern uint32_t lapic_per_sec;
 uint64_t tsc_khz(void);
 void udelay(uint64_t us);
-void pit_wait_ms(unsigned ms); /* busy-wait on PIT channel 2 */
 
 /* SMP */
 int acpi_find_cpus(uint32_t *apic_ids, int max);

@@ -55,6 +55,10 @@ void smp_start(void)
         slots[2 * ids[i] + 1] = (uint64_t)c;
         naps++;
     }
+    if (naps == 0) {
+        printk("smp: 1 cpus online\n");
+        return;
+    }
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (int i = 1; i <= naps; i++)
         lapic_send_init(percpu_area[i].apic_id);
