@@ -272,7 +272,8 @@ final class FtraceEventParser {
   }
 
   private Outcome function(long ts, int cpu, String fields) {
-    Matcher f = FUNCTION.matcher(fields);
+    // trace-cmd report pads the name and may print the parent as "<-- parent".
+    Matcher f = FUNCTION.matcher(fields.strip().replace(" <-- ", " <-"));
     if (!f.matches()) {
       return bad("function fields do not parse");
     }

@@ -86,6 +86,20 @@ class ImportErrorsTest {
   }
 
   @Test
+  void traceCmdReportLines() {
+    String text =
+        "cpus=2\n"
+            + "          <idle>-0     [001]  5017.402001000: function:             do_idle <-- cpu_startup_entry\n"
+            + "          <idle>-0     [001]  5017.402002000: print:                tracing_mark_write: B|5|x\n";
+    EventLog log = new EventLog();
+    FtraceTextImporter.read(in(text), log, new FunctionTable(), ImportOptions.strict());
+    assertThat(log.events())
+        .filteredOn(e -> !(e instanceof TraceEvent.CurrentTask))
+        .extracting(e -> e.getClass().getSimpleName() + "@" + e.ts())
+        .containsExactly("FuncEntry@5017402001000", "MarkerBegin@5017402002000");
+  }
+
+  @Test
   void chromeNamesPathAndOffset() {
     String json =
         "{\"traceEvents\":[{\"ph\":\"i\",\"ts\":1,\"name\":\"a\"},{\"ph\":\"X\",\"ts\":\"soon\"}]}";

@@ -311,6 +311,23 @@ public final class Timeline implements EventSink {
     return t == null ? Spans.EMPTY : t.graph.snapshot(t.openGraph());
   }
 
+  /** The function-graph spans that {@code tid} ran, on any CPU (key = ip, cpu = where). */
+  public synchronized Spans graphSpansOfThread(int tid) {
+    SpanBuffer b = new SpanBuffer();
+    for (int c = 0; c < cpuLimit; c++) {
+      if (cpus[c] == null) {
+        continue;
+      }
+      Spans s = graphSpans(c);
+      for (int i = 0; i < s.size(); i++) {
+        if (s.tid(i) == tid) {
+          b.add(s.start(i), s.end(i), s.key(i), tid, c, s.depth(i), s.flags(i));
+        }
+      }
+    }
+    return b.snapshot(null);
+  }
+
   /** All threads' state intervals: key = {@link ThreadState} ordinal, tid = the thread. */
   public synchronized Spans threadStates() {
     derive();

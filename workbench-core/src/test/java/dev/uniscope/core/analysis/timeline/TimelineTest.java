@@ -112,6 +112,8 @@ class TimelineTest {
             "71-75:192@1",
             "95-95:208@0[" + Spans.END_MISSING + "]");
     assertThat(g.tid(1)).isEqualTo(3);
+    assertThat(show(t.graphSpansOfThread(3)))
+        .containsExactly("70-90:176@0", "71-75:192@1", "95-95:208@0[" + Spans.END_MISSING + "]");
     assertThat(g.complete(0)).isTrue();
   }
 
