@@ -88,6 +88,8 @@ class TransportEndToEndTest {
     assertThat(r.value()).isEqualTo(7);
     fake.done().get(60, TimeUnit.SECONDS);
     c.closedFuture().get(60, TimeUnit.SECONDS);
+    var inLoop = c.inLoop(() -> c.session().stats(), 60_000);
+    assertThat(inLoop.records()).isEqualTo(EVENTS);
     c.close();
     TraceSession live = c.session();
     assertThat(live.store().eventCount()).isEqualTo(EVENTS);
