@@ -8,7 +8,8 @@ package dev.uniscope.core.imports;
  * @param maxProblems problems kept in the result (all are counted)
  * @param maxLineLength longest ftrace line accepted, in bytes
  * @param maxEvents events produced before the import fails (bounds the memory of sinks that keep
- *     events, and of the Chrome importer, which must sort)
+ *     events, and of the Chrome importer, which holds every event to sort them); 10 million by
+ *     default
  */
 public record ImportOptions(boolean skipBad, int maxProblems, int maxLineLength, long maxEvents) {
   public ImportOptions {
@@ -19,12 +20,12 @@ public record ImportOptions(boolean skipBad, int maxProblems, int maxLineLength,
 
   /** Fail on the first bad line or event. */
   public static ImportOptions strict() {
-    return new ImportOptions(false, 100, 8192, 50_000_000);
+    return new ImportOptions(false, 100, 8192, 10_000_000);
   }
 
   /** Skip bad lines or events, keeping the first 100 problems. */
   public static ImportOptions lenient() {
-    return new ImportOptions(true, 100, 8192, 50_000_000);
+    return new ImportOptions(true, 100, 8192, 10_000_000);
   }
 
   public ImportOptions withMaxEvents(long n) {

@@ -1,0 +1,15 @@
+package dev.uniscope.core.export;
+
+/**
+ * Options shared by the exporters.
+ *
+ * @param includeIdle keep profiler samples taken in the idle loop (profile formats)
+ * @param samplePeriodNs the sampling period, 1e9 / Hz, or 0 if unknown (pprof's cpu time)
+ * @param nanosecondTimestamps ftrace text with 9 decimals instead of 6
+ */
+public record ExportOptions(
+    boolean includeIdle, long samplePeriodNs, boolean nanosecondTimestamps) {
+  public static ExportOptions defaults() {
+    return new ExportOptions(false, 0, false);
+  }
+}
