@@ -40,9 +40,22 @@ noinline uint64_t crash_recurse(uint64_t n)
     return recurse_fn(n + 1) + pad[0];
 }
 
+/* crash doublefree: the heap detects the second kfree and panics. */
+noinline void crash_double_free(void)
+{
+    void *p = kmalloc(64);
+    kfree(p);
+    kfree(p);
+}
+
 static int crash_main(const char *args)
 {
     (void)args;
+    if (cmdline_has("doublefree")) {
+        printk("crash: known-answer panic=double-free in crash_double_free\n");
+        crash_double_free();
+        return 1;
+    }
     if (cmdline_has("overflow")) {
         printk("crash: known-answer fault=double-fault via stack overflow in crash_recurse\n");
         recurse_fn = crash_recurse;

@@ -176,6 +176,11 @@ static void print_context(void)
 
 noreturn void panic(const char *fmt, ...)
 {
+    /* Registers as they are on entry to panic(), before it uses them. */
+    uint64_t rbx, r12, r13, r14, r15, rbp, rsp;
+    __asm__ volatile("mov %%rbx, %0; mov %%r12, %1; mov %%r13, %2; mov %%r14, %3; mov %%r15, %4"
+                     : "=m"(rbx), "=m"(r12), "=m"(r13), "=m"(r14), "=m"(r15));
+    __asm__ volatile("mov %%rbp, %0; mov %%rsp, %1" : "=r"(rbp), "=r"(rsp));
     panic_enter();
     char buf[256];
     va_list ap;
@@ -184,12 +189,11 @@ noreturn void panic(const char *fmt, ...)
     va_end(ap);
     printk("\npanic: %s\n", buf);
     print_context();
-    uint64_t rbp;
-    __asm__ volatile("mov %%rbp, %0" : "=r"(rbp));
     uint64_t ret = ((uint64_t *)rbp)[1];
-    printk("  rip=0x%016lx ", ret);
-    print_sym(ret);
-    printk("\n");
+    printk("  rip=0x%016lx (caller of panic) cr2=0x%016lx\n", ret, read_cr2());
+    printk("  rbx=0x%016lx rbp=0x%016lx rsp=0x%016lx\n", rbx, rbp, rsp);
+    printk("  r12=0x%016lx r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", r12, r13, r14, r15);
+    printk("  cr0=0x%lx cr3=0x%lx cr4=0x%lx\n", read_cr0(), read_cr3(), read_cr4());
     backtrace_from(ret, ((uint64_t *)rbp)[0], 0);
     panic_finish();
 }

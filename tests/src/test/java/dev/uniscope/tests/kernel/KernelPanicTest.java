@@ -79,4 +79,16 @@ class KernelPanicTest {
     run.line("^early boot: fatal: exception 13 at rip 0x[0-9a-f]+ ");
     assertThat(run.exit().guestCode()).as("%s", run).contains(127);
   }
+
+  @Test
+  @Timeout(300)
+  void anExplicitPanicFromTheHeapHasRegistersAndABacktrace() throws Exception {
+    KernelRun run = KernelRun.boot("app=crash doublefree", 2);
+    run.line("^panic: kfree: double free of 0x[0-9a-f]+");
+    run.line("^  rip=0x[0-9a-f]+ \\(caller of panic\\) cr2=0x");
+    run.line("^  r12=0x[0-9a-f]+ r13=");
+    run.line("^  #0 0x[0-9a-f]+ kfree\\+0x");
+    run.line("^  #1 0x[0-9a-f]+ crash_double_free\\+0x");
+    run.line("^panic: end");
+  }
 }
