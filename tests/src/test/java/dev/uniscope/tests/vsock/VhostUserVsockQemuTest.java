@@ -226,11 +226,49 @@ class VhostUserVsockQemuTest {
     assertThat(rw.header.op()).isEqualTo((short) Op.RW.code());
     assertThat(rw.payload).isEqualTo(back);
 
+    // The guest resets the device (what a reboot does): QEMU stops the rings, the stream ends
+    // after the data already received, and the re-initialised device serves a new connection.
+    int before = backend.handshake().size();
+    d.reset();
+    assertThat(c.input().read()).isEqualTo(-1);
+    List<HandshakeEvent> stop = backend.handshake();
+    System.out.println("QEMU 7.2 messages on device reset:");
+    stop.subList(before, stop.size()).forEach(e -> System.out.println("  " + e));
+    assertThat(names(stop.subList(before, stop.size()))).contains("GET_VRING_BASE");
+    d.negotiate();
+    d.setupQueue(0);
+    d.setupQueue(1);
+    d.driverOk();
+    // Log entries are values: wait for the second tx kick fd, not the first one again.
+    assertThat(
+            backend.awaitMessage(
+                e ->
+                    backend.handshake().stream()
+                            .filter(
+                                x ->
+                                    x.name().equals("SET_VRING_KICK")
+                                        && x.detail().startsWith("index 1"))
+                            .count()
+                        >= 2,
+                T))
+        .as("QEMU stderr: %s", vm.qemuStderr().text())
+        .isPresent();
+    for (int i = 0; i < 2; i++) {
+      d.post(0, null, 4096);
+    }
+    d.kick(0);
+    d.post(1, header(Op.REQUEST, 0).encode(), VsockHeader.BYTES);
+    d.kick(1);
+    VsockConnection again = accepted.poll(60, TimeUnit.SECONDS);
+    assertThat(again).as("problems: %s", backend.problems()).isNotNull();
+    assertThat(awaitRx(d).header.op()).isEqualTo((short) Op.RESPONSE.code());
+
     // QEMU dies mid-stream: the connection ends cleanly, the backend keeps running.
     vm.close();
-    assertThat(c.input().read()).isEqualTo(-1);
+    assertThat(again.input().read()).isEqualTo(-1);
     assertThat(backend.awaitSessionsEnded(1, T)).isTrue();
     assertThat(backend.connectionCount()).isZero();
+    assertThat(backend.frontEndConnected()).isFalse();
   }
 
   record Rx(VsockHeader header, byte[] payload) {}

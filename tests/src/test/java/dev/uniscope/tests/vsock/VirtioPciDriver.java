@@ -96,6 +96,14 @@ final class VirtioPciDriver {
     notify = BAR_BASE + offsets[2];
   }
 
+  /** Device reset (status 0), as a rebooting guest's driver does; forgets the rings. */
+  void reset() throws IOException {
+    qt.write("b", common + 0x14, 0);
+    java.util.Arrays.fill(availIdx, 0);
+    java.util.Arrays.fill(lastUsed, 0);
+    nextBuffer = RAM + 0x10000;
+  }
+
   /** Reset, ACK, DRIVER, VERSION_1 only, FEATURES_OK; returns the device's feature bits. */
   long negotiate() throws IOException {
     qt.write("b", common + 0x14, 0);
