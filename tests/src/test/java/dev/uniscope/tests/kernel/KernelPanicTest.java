@@ -91,4 +91,13 @@ class KernelPanicTest {
     run.line("^  #1 0x[0-9a-f]+ crash_double_free\\+0x");
     run.line("^panic: end");
   }
+
+  @Test
+  @Timeout(300)
+  void aFaultDuringThePanicIsReportedAndQemuStops() throws Exception {
+    KernelRun run = KernelRun.boot("app=crash duration=20 panicfault", 2);
+    run.line("^panic: exception 14 \\(page fault\\) at 0x[0-9a-f]+ crash_write_null\\+0x");
+    run.line("^panic: nested fault during panic, halting");
+    assertThat(run.exit().guestCode()).as("%s", run).isEmpty(); // pvpanic, not an app exit
+  }
 }

@@ -21,7 +21,7 @@ record KernelRun(String append, int smp, String console, ExitStatus exit) {
 
   /** The last line the kernel prints before powering off (docs/app-api.md). */
   static final Pattern LAST_LINE =
-      Pattern.compile("^(app: exit name=|panic: end|early boot: fatal)");
+      Pattern.compile("^(app: exit name=|panic: end|panic: nested fault|early boot: fatal)");
 
   static KernelRun boot(String append, int smp) throws Exception {
     return boot(null, append, smp);
