@@ -25,10 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class FtraceTextImporter {
   private static final Pattern TRACER = Pattern.compile("^#\\s*tracer:\\s*(\\S+)\\s*$");
-  private static final Pattern FUNCTION_LINE =
-      Pattern.compile(
-          "^(.+)-(\\d{1,10})\\s++(?:\\(\\s*+(?:\\d{1,10}|-+)\\)\\s++)?\\[(\\d{1,5})\\]\\s++"
-              + "(?:([^\\s:]{4,6})\\s++)?(\\d{1,11})\\.(\\d{1,9}):\\s(.*)$");
   private static final Pattern GRAPH_LINE =
       Pattern.compile(
           "^\\s*+(?:(\\d{1,11})\\.(\\d{1,9})\\s*+\\|\\s*+)?(\\d{1,5})\\)\\s*+"
@@ -48,6 +44,7 @@ public final class FtraceTextImporter {
   private final LineTasks tasks;
   private final FtraceEventParser events;
   private final List<ImportProblem> problems = new ArrayList<>();
+  private final FunctionLine split = new FunctionLine();
   private FtraceFormat format;
   private long lineNo;
   private long records;
@@ -160,22 +157,17 @@ public final class FtraceTextImporter {
   }
 
   private void functionLine(String line) {
-    Matcher m = FUNCTION_LINE.matcher(line);
-    if (!m.matches()) {
+    if (!split.parse(line)) {
       problem("not an ftrace line (expected 'comm-pid [cpu] flags secs.usecs: ...')");
       return;
     }
-    int cpu = Integer.parseInt(m.group(3));
-    if (cpu > MAX_CPU) {
-      problem("cpu " + cpu + " out of range");
+    if (split.cpu > MAX_CPU) {
+      problem("cpu " + split.cpu + " out of range");
       return;
     }
-    long ts = nanos(m.group(5), m.group(6));
-    String comm = m.group(1).strip();
-    int pid = Integer.parseInt(m.group(2));
-    String body = m.group(7);
-    tasks.line(ts, cpu, comm, pid, body.startsWith("sched_switch: "));
-    body(ts, cpu, pid, body, false);
+    String body = split.body;
+    tasks.line(split.ts, split.cpu, split.comm, split.pid, body.startsWith("sched_switch: "));
+    body(split.ts, split.cpu, split.pid, body, false);
   }
 
   private void body(long ts, int cpu, int tid, String text, boolean comment) {
