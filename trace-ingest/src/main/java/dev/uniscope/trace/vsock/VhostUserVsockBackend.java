@@ -283,11 +283,19 @@ public final class VhostUserVsockBackend implements AutoCloseable {
       }
     } catch (ProtocolException e) {
       problems.add(h.describe() + " rejected: " + e.getMessage());
+      if (ALWAYS_REPLIED.contains(h.request())) {
+        // The front-end blocks on a reply we cannot give: hang up rather than hang it.
+        throw e;
+      }
       if (ack) {
         sendAck(sock, h, 1);
       }
     }
   }
+
+  /** GET_FEATURES, GET_VRING_BASE, GET_PROTOCOL_FEATURES, GET_QUEUE_NUM, GET_CONFIG and friends. */
+  private static final java.util.Set<Integer> ALWAYS_REPLIED =
+      java.util.Set.of(1, 11, 15, 17, 24, 31, 36, 40);
 
   private static void sendAck(UnixSocket sock, MessageHeader h, long status) throws IOException {
     byte[] v = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(status).array();

@@ -299,6 +299,13 @@ class HostileGuestTest {
   }
 
   @Test
+  void refusedRequestThatNeedsAReplyDropsTheFrontEndInsteadOfHangingIt() throws Exception {
+    fe.send(11, FakeFrontEnd.state(5, 0)); // GET_VRING_BASE of a ring that is not ours
+    assertThatThrownBy(fe::read).isInstanceOf(EOFException.class);
+    assertThat(backend.awaitSessionsEnded(1, T)).isTrue();
+  }
+
+  @Test
   void oversizedPayloadSizeDropsTheFrontEnd() throws Exception {
     fe.sock.send(new dev.uniscope.trace.vsock.vhostuser.MessageHeader(5, 1, 1 << 30).encode());
     assertThatThrownBy(fe::read).isInstanceOf(EOFException.class);
