@@ -196,8 +196,10 @@ public final class ChromeJsonImporter {
     String ph = null;
     String name = null;
     String cat = "";
-    BigDecimal ts = null;
-    BigDecimal dur = null;
+    long ts = 0;
+    long dur = 0;
+    boolean hasTs = false;
+    boolean hasDur = false;
     long pid = 0;
     long tid = 0;
     Map<String, Object> args = Map.of();
@@ -219,14 +221,16 @@ public final class ChromeJsonImporter {
         case "name" -> name = v == JsonToken.VALUE_STRING ? p.getString() : name;
         case "cat" -> cat = v == JsonToken.VALUE_STRING ? p.getString() : cat;
         case "ts", "dur" -> {
-          BigDecimal n = number(p, v);
-          if (n == null) {
+          long n = nanos(p, v);
+          if (n == Long.MIN_VALUE) {
             bad = bad != null ? bad : "\"" + field + "\" must be a finite number of microseconds";
             badWhere = badWhere != null ? badWhere : loc;
           } else if (field.equals("ts")) {
             ts = n;
+            hasTs = true;
           } else {
             dur = n;
+            hasDur = true;
           }
         }
         case "pid", "tid" -> {
@@ -255,15 +259,15 @@ public final class ChromeJsonImporter {
       badWhere = at;
     }
     char phase = ph == null ? '?' : ph.charAt(0);
-    if (bad == null && phase != 'M' && ts == null) {
+    if (bad == null && phase != 'M' && !hasTs) {
       bad = "missing \"ts\" for phase " + phase;
       badWhere = at;
     }
-    if (bad == null && phase == 'X' && dur == null) {
+    if (bad == null && phase == 'X' && !hasDur) {
       bad = "missing \"dur\" for a complete (X) event";
       badWhere = at;
     }
-    if (bad == null && dur != null && dur.signum() < 0) {
+    if (bad == null && dur < 0) {
       bad = "negative \"dur\"";
       badWhere = at;
     }
@@ -272,26 +276,62 @@ public final class ChromeJsonImporter {
       return;
     }
     parsed.add(
-        new ChromeEvent(
-            index, phase, name == null ? "" : name, cat, nanos(ts), nanos(dur), pid, tid, args));
+        new ChromeEvent(index, phase, name == null ? "" : name, cat, ts, dur, pid, tid, args));
   }
 
-  private static long nanos(BigDecimal micros) {
-    return micros == null
-        ? 0
-        : micros.movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
-  }
-
-  private static BigDecimal number(JsonParser p, JsonToken v) {
+  /**
+   * A JSON number of microseconds as nanoseconds, or {@link Long#MIN_VALUE} if it is not a finite
+   * number within +-4e18 ns. Plain decimals with at most three fraction digits (what exporters
+   * write) are converted without BigDecimal; anything else is rounded half-even through it.
+   */
+  private static long nanos(JsonParser p, JsonToken v) {
     if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
       p.skipChildren();
-      return null;
+      return Long.MIN_VALUE;
     }
     if (v == JsonToken.VALUE_NUMBER_FLOAT && p.isNaN()) {
-      return null;
+      return Long.MIN_VALUE;
+    }
+    String text = p.getString();
+    long fast = plainMicros(text);
+    if (fast != Long.MIN_VALUE) {
+      return fast;
     }
     BigDecimal d = p.getDecimalValue();
-    return d.abs().compareTo(MAX_MICROS) > 0 ? null : d;
+    if (d.abs().compareTo(MAX_MICROS) > 0) {
+      return Long.MIN_VALUE;
+    }
+    return d.movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+  }
+
+  /** {@code -?digits[.d{0,3}]} as nanoseconds, or {@link Long#MIN_VALUE} for any other shape. */
+  static long plainMicros(String t) {
+    int n = t.length();
+    int i = t.startsWith("-") ? 1 : 0;
+    int intStart = i;
+    while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+      i++;
+    }
+    int intDigits = i - intStart;
+    if (intDigits == 0 || intDigits > 15) {
+      return Long.MIN_VALUE;
+    }
+    long v = Long.parseLong(t, intStart, i, 10) * 1000;
+    if (i < n) {
+      if (t.charAt(i) != '.' || n - i - 1 > 3) {
+        return Long.MIN_VALUE;
+      }
+      long scale = 100;
+      for (int k = i + 1; k < n; k++) {
+        char c = t.charAt(k);
+        if (c < '0' || c > '9') {
+          return Long.MIN_VALUE;
+        }
+        v += (c - '0') * scale;
+        scale /= 10;
+      }
+    }
+    return intStart == 1 ? -v : v;
   }
 
   private static long id(JsonParser p, JsonToken v) {

@@ -160,6 +160,24 @@ class ImportErrorsTest {
   }
 
   @Test
+  void chromeTimestampsConvertExactly() {
+    assertThat(ChromeJsonImporter.plainMicros("1203004521.345")).isEqualTo(1_203_004_521_345L);
+    assertThat(ChromeJsonImporter.plainMicros("-2.5")).isEqualTo(-2500);
+    assertThat(ChromeJsonImporter.plainMicros("7")).isEqualTo(7000);
+    assertThat(ChromeJsonImporter.plainMicros("1.2345")).isEqualTo(Long.MIN_VALUE); // slow path
+    assertThat(ChromeJsonImporter.plainMicros("1e3")).isEqualTo(Long.MIN_VALUE);
+    String json =
+        "[{\"ph\":\"i\",\"ts\":1.0005,\"name\":\"a\"},{\"ph\":\"i\",\"ts\":1.0015,\"name\":\"b\"},"
+            + "{\"ph\":\"i\",\"ts\":2E1,\"name\":\"c\"},{\"ph\":\"i\",\"ts\":1e300,\"name\":\"d\"}]";
+    EventLog log = new EventLog();
+    ImportResult r =
+        ChromeJsonImporter.read(in(json), log, new FunctionTable(), ImportOptions.lenient());
+    // Half-even rounding of the fourth decimal; 1e300 is out of range and skipped.
+    assertThat(log.events()).extracting(TraceEvent::ts).containsExactly(1000L, 1002L, 20_000L);
+    assertThat(r.skipped()).isEqualTo(1);
+  }
+
+  @Test
   void chromeCapsEventsAndRejectsDeepNesting() {
     String many = "[" + "{\"ph\":\"i\",\"ts\":1},".repeat(10) + "{\"ph\":\"i\",\"ts\":1}]";
     assertThatThrownBy(
