@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,10 @@ public final class PacketEngine {
   private final Executor acceptExecutor;
   private final Consumer<String> problems;
   private final Map<Integer, VsockListener> listeners = new ConcurrentHashMap<>();
-  private final Map<Key, StreamConnection> connections = new HashMap<>();
+
+  /** In service order: a connection that just sent moves to the end (round robin). */
+  private final Map<Key, StreamConnection> connections = new LinkedHashMap<>();
+
   private final Map<Key, CompletableFuture<VsockConnection>> connecting = new HashMap<>();
   private final ArrayDeque<Packet> control = new ArrayDeque<>();
   private final ArrayDeque<PendingConnect> connectRequests = new ArrayDeque<>();
@@ -248,9 +252,12 @@ public final class PacketEngine {
       return startConnect(pc);
     }
     int limit = Math.min(maxPayload, MAX_PAYLOAD);
-    for (StreamConnection c : connections.values()) {
-      p = c.next(limit, nowNanos);
+    for (var e : connections.entrySet()) {
+      p = e.getValue().next(limit, nowNanos);
       if (p != null) {
+        Key k = e.getKey();
+        StreamConnection c = connections.remove(k);
+        connections.put(k, c);
         return p;
       }
     }
