@@ -1,14 +1,13 @@
 package dev.uniscope.core.analysis.latency;
 
 import dev.uniscope.core.analysis.timeline.FunctionNames;
+import dev.uniscope.core.analysis.timeline.LongIndex;
 import dev.uniscope.core.analysis.timeline.Spans;
 import dev.uniscope.core.analysis.timeline.ThreadState;
 import dev.uniscope.core.analysis.timeline.Timeline;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
@@ -20,13 +19,13 @@ public final class LatencyAnalysis {
   private LatencyAnalysis() {}
 
   public static LatencyReport analyze(Timeline timeline, FunctionNames functions) {
-    Map<Long, LatencyHistogram> fn = new HashMap<>();
-    Map<Long, LatencyHistogram> irq = new HashMap<>();
+    Histograms fn = new Histograms();
+    Histograms irq = new Histograms();
     for (int cpu = 0; cpu < timeline.cpuCount(); cpu++) {
       add(timeline.graphSpans(cpu), fn);
       add(timeline.irqSpans(cpu), irq);
     }
-    Map<Long, LatencyHistogram> markers = new HashMap<>();
+    Histograms markers = new Histograms();
     add(timeline.markerSlices(), markers);
     LatencyHistogram sched = new LatencyHistogram();
     Spans states = timeline.threadStates();
@@ -43,17 +42,33 @@ public final class LatencyAnalysis {
         rows(markers, id -> String.valueOf(timeline.name(id))));
   }
 
-  private static void add(Spans spans, Map<Long, LatencyHistogram> into) {
+  /** One histogram per key, found without boxing the key. */
+  private static final class Histograms {
+    final LongIndex keys = new LongIndex();
+    final List<LatencyHistogram> histograms = new ArrayList<>();
+
+    LatencyHistogram of(long key) {
+      int id = keys.intern(key);
+      if (id == histograms.size()) {
+        histograms.add(new LatencyHistogram());
+      }
+      return histograms.get(id);
+    }
+  }
+
+  private static void add(Spans spans, Histograms into) {
     for (int i = 0; i < spans.size(); i++) {
       if (spans.complete(i)) {
-        into.computeIfAbsent(spans.key(i), k -> new LatencyHistogram()).record(spans.duration(i));
+        into.of(spans.key(i)).record(spans.duration(i));
       }
     }
   }
 
-  private static List<LatencyRow> rows(Map<Long, LatencyHistogram> m, LongFunction<String> name) {
-    List<LatencyRow> out = new ArrayList<>(m.size());
-    m.forEach((k, h) -> out.add(new LatencyRow(name.apply(k), h.stats())));
+  private static List<LatencyRow> rows(Histograms h, LongFunction<String> name) {
+    List<LatencyRow> out = new ArrayList<>(h.histograms.size());
+    for (int id = 0; id < h.histograms.size(); id++) {
+      out.add(new LatencyRow(name.apply(h.keys.key(id)), h.histograms.get(id).stats()));
+    }
     out.sort(
         Comparator.comparingLong((LatencyRow r) -> r.stats().sum())
             .reversed()

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -523,19 +522,26 @@ public final class Timeline implements EventSink {
   private CounterSeries deriveHeap() {
     PointBuffer p = heap;
     int[] order = p.orderBy(null, null);
-    // Sorted map keeps this deterministic; heap analyses proper live in analysis.heap.
-    Map<Long, Long> live = new TreeMap<>();
+    LongIndex pointers = new LongIndex();
+    long[] live = new long[64]; // size per pointer id, 0 = freed
     long[] ts = new long[order.length];
     long[] v = new long[order.length];
     long bytes = 0;
     for (int k = 0; k < order.length; k++) {
       int j = order[k];
       if (p.kind[j] == ALLOC) {
-        Long old = live.put(p.key[j], p.value[j]);
-        bytes += p.value[j] - (old == null ? 0 : old);
+        int id = pointers.intern(p.key[j]);
+        if (id == live.length) {
+          live = Arrays.copyOf(live, id * 2);
+        }
+        bytes += p.value[j] - live[id];
+        live[id] = p.value[j];
       } else {
-        Long old = live.remove(p.key[j]);
-        bytes -= old == null ? 0 : old;
+        int id = pointers.find(p.key[j]);
+        if (id >= 0) {
+          bytes -= live[id];
+          live[id] = 0;
+        }
       }
       ts[k] = p.ts[j];
       v[k] = bytes;
