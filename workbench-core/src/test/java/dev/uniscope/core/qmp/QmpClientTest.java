@@ -36,7 +36,10 @@ class QmpClientTest {
 
   @TempDir Path dir;
 
-  /** A one-connection fake: sends the greeting, then hands each request line to {@code script}. */
+  /**
+   * A one-connection fake: sends the greeting, accepts {@code qmp_capabilities}, and hands every
+   * other request line to {@code script}.
+   */
   CompletableFuture<Void> fake(Path sock, BiConsumer<String, OutputStream> script)
       throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -52,7 +55,11 @@ class QmpClientTest {
             out.write(GREETING.getBytes(StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
-              script.accept(line, out);
+              if (line.contains("qmp_capabilities")) {
+                send(out, "{\"return\": {}, \"id\": \"" + id(line) + "\"}");
+              } else {
+                script.accept(line, out);
+              }
             }
           } catch (IOException e) {
             // The client hung up.
@@ -111,18 +118,13 @@ class QmpClientTest {
     Path sock = dir.resolve("q.sock");
     fake(
         sock,
-        (req, out) -> {
-          if (req.contains("qmp_capabilities")) {
-            send(out, "{\"return\": {}, \"id\": \"" + id(req) + "\"}");
-          } else {
+        (req, out) ->
             send(
                 out,
                 "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command frob has"
                     + " not been found\"}, \"id\": \""
                     + id(req)
-                    + "\"}");
-          }
-        });
+                    + "\"}"));
     try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(20))) {
       assertThatThrownBy(() -> qmp.execute("frob", null))
           .isInstanceOf(QmpException.class)
@@ -136,9 +138,7 @@ class QmpClientTest {
     fake(
         sock,
         (req, out) -> {
-          if (req.contains("qmp_capabilities")) {
-            send(out, "{\"return\": {}, \"id\": \"" + id(req) + "\"}");
-          }
+          // Never answers anything but the handshake.
         });
     try (QmpClient qmp = QmpClient.connect(sock, Duration.ofMillis(300))) {
       assertThatThrownBy(qmp::status)
@@ -151,15 +151,7 @@ class QmpClientTest {
   @Test
   void malformedJsonFailsPendingCallsInsteadOfHanging() throws Exception {
     Path sock = dir.resolve("q.sock");
-    fake(
-        sock,
-        (req, out) -> {
-          if (req.contains("qmp_capabilities")) {
-            send(out, "{\"return\": {}, \"id\": \"" + id(req) + "\"}");
-          } else {
-            send(out, "{\"return\": {oops");
-          }
-        });
+    fake(sock, (req, out) -> send(out, "{\"return\": {oops"));
     try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(20))) {
       assertThatThrownBy(qmp::status)
           .isInstanceOf(QmpException.class)
@@ -174,11 +166,7 @@ class QmpClientTest {
     fake(
         sock,
         (req, out) -> {
-          if (req.contains("qmp_capabilities")) {
-            send(out, "{\"return\": {}, \"id\": \"" + id(req) + "\"}");
-          } else {
-            throw new java.io.UncheckedIOException(new IOException("hang up"));
-          }
+          throw new java.io.UncheckedIOException(new IOException("hang up"));
         });
     try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(20))) {
       assertThatThrownBy(qmp::stop)
