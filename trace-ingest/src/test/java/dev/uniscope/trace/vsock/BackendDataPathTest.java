@@ -53,6 +53,15 @@ class BackendDataPathTest {
   }
 
   @Test
+  void aRegularFileAtTheSocketPathIsNeverDeleted() throws IOException {
+    Path file = dir.resolve("not-a-socket");
+    Files.writeString(file, "precious");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VhostUserVsockBackend.start(file, 3))
+        .hasMessageContaining("not a socket");
+    assertThat(Files.readString(file)).isEqualTo("precious");
+  }
+
+  @Test
   void getConfigServesTheGuestCid() throws IOException {
     var r =
         fe.request(

@@ -2,6 +2,7 @@ package dev.uniscope.trace.vsock.bridge;
 
 import dev.uniscope.trace.vsock.VhostUserVsockBackend;
 import dev.uniscope.trace.vsock.VsockConnection;
+import dev.uniscope.trace.vsock.ffm.StaleSocket;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -46,7 +47,7 @@ public final class UnixPortExposer implements AutoCloseable {
    */
   public static UnixPortExposer expose(VhostUserVsockBackend backend, int port, Path path)
       throws IOException {
-    Files.deleteIfExists(path);
+    StaleSocket.remove(path);
     ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       s.bind(UnixDomainSocketAddress.of(path));

@@ -26,7 +26,7 @@ public final class UnixListener implements AutoCloseable {
 
   /** Binds {@code path} (a stale socket file there is replaced) and listens. */
   public static UnixListener bind(Path path) throws IOException {
-    Files.deleteIfExists(path);
+    StaleSocket.remove(path);
     int s = Libc.socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
     try (Arena a = Arena.ofConfined()) {
       Libc.bind(s, UnixSocket.sockaddr(a, path));
