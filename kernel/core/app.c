@@ -2,6 +2,7 @@
 #include "app.h"
 #include "bootinfo.h"
 #include "cmdline.h"
+#include "trace.h"
 
 extern const struct app __apps_start[], __apps_end[];
 
@@ -10,18 +11,22 @@ uint64_t app_arg_u64(const char *key, uint64_t def)
     return cmdline_u64(key, def);
 }
 
-/* Trace-marker seams (instrumentation issue). */
+/* App markers (group marker, on by default): docs/app-api.md "Trace markers". */
 void trace_marker(const char *name)
 {
-    (void)name;
+    trace_ev_marker(EV_MARKER_INSTANT, name, 0);
 }
 void trace_begin(const char *name)
 {
-    (void)name;
+    trace_ev_marker(EV_MARKER_BEGIN, name, 0);
 }
 void trace_end(const char *name)
 {
-    (void)name;
+    trace_ev_marker(EV_MARKER_END, name, 0);
+}
+void trace_counter(const char *name, int64_t value)
+{
+    trace_ev_marker(EV_MARKER_COUNTER, name, value);
 }
 
 static const struct app *find_app(void)
@@ -55,6 +60,7 @@ static void app_thread(void *arg)
     uint64_t in_use, na, nf;
     heap_stats(&in_use, &na, &nf);
     printk("app: heap in_use=%lu allocs=%lu frees=%lu\n", in_use, na, nf);
+    trace_final_drain();
     printk("app: exit name=%s status=%d\n", a->name, status);
     machine_exit(status & 0x7f);
 }

@@ -5,6 +5,7 @@
 #include "layout.h"
 #include "mm.h"
 #include "string.h"
+#include "trace.h"
 #include "uslayout.h"
 
 __attribute__((section(".layout"), used)) struct uslayout uslayout = {
@@ -114,6 +115,10 @@ void layout_publish(void)
     region(USL_STACKS, "stacks", bootinfo.stack_base, STACK_SPAN, 0, 3);
     region(USL_MMIO, "lapic", (uint64_t)P2V(0xfee00000UL), 0x1000, 0xfee00000UL, 3);
     region(USL_DIRECTMAP, "directmap", hhdm_base, pmm_total_pages() * PAGE_SIZE, 0, 3);
+    uint64_t ts, tz, tp;
+    trace_layout_region(&ts, &tz, &tp);
+    if (tz)
+        region(11, "trace", ts, tz, tp, 3); /* docs/protocol.md section 11 */
     __atomic_store_n(&l->state, 1, __ATOMIC_RELEASE);
     vmcoreinfo();
 }

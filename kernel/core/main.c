@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "serial.h"
+#include "trace.h"
 #include "uslayout.h"
 #include "x86.h"
 
@@ -51,7 +52,7 @@ void kmain(void)
     gdt_init_cpu(&percpu_area[0]);
     idt_init();
     serial_init(COM1);
-    serial_init(COM2); /* data channel: initialised, unused until the next issue */
+    serial_init(COM2); /* data channel (trace/channel.c) */
     kernel_cmdline = bootinfo.cmdline;
 
     char hex[65];
@@ -82,10 +83,12 @@ void kmain(void)
     sched_init();
     smp_start();
     vm_drop_identity();
+    trace_init();
     layout_publish();
     printk("layout: block at phys 0x%lx (virt %p)\n", USLAYOUT_PHYS, (void *)&uslayout);
     lapic_timer_start(SCHED_HZ);
     percpu_area[0].online = 1;
+    trace_boot_done();
     app_start();
     sched_idle_loop();
 }

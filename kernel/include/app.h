@@ -56,11 +56,13 @@ static inline int app_ncpus(void)
  * line (e.g. duration=2000). */
 uint64_t app_arg_u64(const char *key, uint64_t def);
 
-/* Trace markers: no-ops until the instrumentation issue fills them in;
- * they will appear on the timeline of the CPU that calls them. */
-void trace_marker(const char *name);
-void trace_begin(const char *name);
-void trace_end(const char *name);
+/* Trace markers (docs/app-api.md): events of group `marker` (on by
+ * default) on the timeline of the calling CPU and thread.  Names are
+ * copied (at most 255 bytes); calls are cheap and never block. */
+void trace_marker(const char *name);                 /* instant */
+void trace_begin(const char *name);                  /* start of a span */
+void trace_end(const char *name);                    /* end of the span begun with this name */
+void trace_counter(const char *name, int64_t value); /* counter sample */
 
 /* Result lines: apps print their known-answer and result lines with
  * printk("<app>: known-answer ...") and printk("<app>: result ..."). */

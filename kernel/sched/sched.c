@@ -181,7 +181,8 @@ void thread_sleep_ns(uint64_t ns)
 /* Timer interrupt, interrupts off. */
 void timer_irq(struct trapframe *tf)
 {
-    (void)tf;
+    if (!trace_timer_irq(tf)) /* the sampler may run the timer faster than SCHED_HZ */
+        return;
     trace_timer_tick(cpu_id());
     sched_tick();
 }

@@ -2,6 +2,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "percpu.h"
+#include "trace.h"
 #include "sched.h"
 #include "string.h"
 
@@ -44,6 +45,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
         *--sp = 0;
     t->rsp = (uint64_t)sp;
     t->state = T_RUNNABLE;
+    trace_ev_thread_name(t);
     sched_enqueue(t);
     return t;
 }

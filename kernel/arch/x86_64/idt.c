@@ -30,10 +30,12 @@ void isr_dispatch(struct trapframe *tf)
     struct percpu *c = this_cpu();
     if (tf->vector < 32) {
         trace_exception(tf->vector, tf->rip);
+        if (tf->vector == 14)
+            trace_page_fault(read_cr2(), tf->rip, (uint32_t)tf->error);
         exception_handler(tf);
         return;
     }
-    trace_irq_entry(tf->vector);
+    trace_irq_entry(tf->vector, tf->rip);
     c->irq_depth++;
     c->nr_irqs++;
     switch (tf->vector) {
