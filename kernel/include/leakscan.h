@@ -42,4 +42,39 @@ int leakscan_run(uint32_t scan_id, unsigned flags, struct leakscan_result *out);
  * holds object addresses but owns nothing, e.g. trace rings in .bss).  At
  * most 8 ranges. */
 void leakscan_exclude(const void *start, size_t len);
+
+/* ---- pure mark & sweep core (mm/leakscan_core.c, host-tested) ---------- */
+
+#define LS_WHITE   0
+#define LS_GRAY    1 /* referenced (queued or scanned) */
+#define LS_NO_SCAN 1u
+#define LS_END     0xffffffffu
+
+struct ls_obj {
+    uint64_t start, size; /* object [start, start + size) */
+    uint64_t ts_ns;
+    uint32_t alloc_stack, tid;
+    uint32_t flags; /* LS_NO_SCAN: referenced objects are not scanned */
+    uint32_t next_gray;
+    uint32_t color;
+    uint32_t pad;
+};
+
+struct ls_state {
+    struct ls_obj *obj; /* sorted by start, non-overlapping */
+    size_t n;
+    uint32_t gray_head, gray_tail;
+    uint64_t lo, hi;  /* lowest start, highest end */
+    uint64_t scanned; /* bytes scanned */
+};
+
+void ls_sort(struct ls_obj *o, size_t n); /* by start (heapsort, no recursion) */
+void ls_begin(struct ls_state *s, struct ls_obj *o, size_t n); /* all white */
+/* Index of the object containing address v (interior pointers count), or -1. */
+long ls_lookup(const struct ls_state *s, uint64_t v);
+/* Scans the aligned 8-byte words of [start, start + len): each value that
+ * points into a white object makes it gray (queued). */
+void ls_scan_range(struct ls_state *s, const void *start, size_t len);
+/* Scans queued objects until none is left (FIFO, like kmemleak's gray list). */
+void ls_drain(struct ls_state *s);
 #endif

@@ -33,15 +33,26 @@ size_t kmalloc_size(const void *p);
 void heap_stats(uint64_t *in_use, uint64_t *nallocs, uint64_t *nfrees);
 
 /*
- * Heap debugging seam (filled in by the instrumentation issue): when set,
- * on_alloc runs after every successful kmalloc and on_free before every
- * kfree, with the caller's return address.  Both run with the heap lock
- * released and must not allocate.  A redzone/poisoning layer can wrap
- * kmalloc/kfree in mm/heap.c itself; heap_core stays untouched.
+ * Heap debugging seam (mm/heapdebug.c): set once at boot, before the first
+ * kmalloc (heap_init calls heapdebug_init).  on_alloc runs after every
+ * successful kmalloc and on_free before every kfree, with the caller's
+ * return address; both run with the heap lock released and must not
+ * allocate.  A wrapping layer (redzones, headers, quarantine) sets
+ * alloc/free/size instead: kmalloc, kfree and kmalloc_size then go through
+ * it, and it gets its blocks from heap_raw_alloc/heap_raw_free.
+ * free returns the requested size of the block it took (>= 0), -1 when it
+ * reported a bad free and ignored it, -2 when the block is not its own
+ * (the heap then frees it as usual).
  */
 struct heap_hooks {
     void (*on_alloc)(void *ptr, size_t size, void *caller);
     void (*on_free)(void *ptr, size_t size, void *caller);
+    void *(*alloc)(size_t size, void *caller);
+    long (*free)(void *ptr, void *caller);
+    size_t (*size)(const void *ptr);
 };
+/* heap_core under the heap lock: no hooks, no user statistics. */
+void *heap_raw_alloc(size_t size);
+int heap_raw_free(void *p); /* enum heap_err */
 void heap_set_hooks(const struct heap_hooks *hooks);
 #endif
