@@ -21,6 +21,11 @@ public interface VsockConnection extends AutoCloseable {
   /** For logs: "guest 3:1234 <-> host 5000". */
   String describe();
 
+  /** The host-side vsock port, when this side knows it (the built-in backend does). */
+  default java.util.OptionalInt hostPort() {
+    return java.util.OptionalInt.empty();
+  }
+
   /** Closes both directions; buffered inbound data stays readable until EOF. Idempotent. */
   @Override
   void close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniscope.trace.vsock.FakeFrontEnd.RxPacket;
 import dev.uniscope.trace.vsock.bridge.HybridForwarder;
+import dev.uniscope.trace.vsock.bridge.HybridVsockServer;
 import dev.uniscope.trace.vsock.bridge.UnixPortExposer;
 import dev.uniscope.trace.vsock.packet.Op;
 import java.io.IOException;
@@ -60,7 +61,8 @@ class BridgeTest {
 
   @Test
   void exposerServesTheGuestStreamLikeACom2Socket() throws Exception {
-    try (UnixPortExposer x = UnixPortExposer.expose(backend, 7000, dir.resolve("data.sock"))) {
+    try (UnixPortExposer x =
+        UnixPortExposer.exposeHostPort(backend, 7000, dir.resolve("data.sock"))) {
       assertThat(Files.getPosixFilePermissions(x.path()))
           .containsExactlyInAnyOrder(
               PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -80,6 +82,73 @@ class BridgeTest {
         fe.sendPacket(FakeFrontEnd.header(40, 7000, Op.SHUTDOWN.code(), 0, 3), new byte[0]);
         assertThat(client.read(ByteBuffer.allocate(8))).isEqualTo(-1);
       }
+    }
+  }
+
+  @Test
+  void exposerConnectsEachClientToTheGuestsListeningPort() throws Exception {
+    try (UnixPortExposer x =
+            UnixPortExposer.exposeGuestPort(
+                backend, 5151, dir.resolve("data.sock"), Duration.ofSeconds(20));
+        SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(x.path()))) {
+      RxPacket req = fe.awaitRx(1, T).getFirst();
+      assertThat(req.header().op()).isEqualTo((short) Op.REQUEST.code());
+      assertThat(req.header().dstPort()).isEqualTo(5151);
+      int hostPort = req.header().srcPort();
+      fe.sendPacket(FakeFrontEnd.header(5151, hostPort, Op.RESPONSE.code(), 0, 0), new byte[0]);
+      guestSends(5151, hostPort, "hello");
+      assertThat(new String(readN(client, 5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+      client.write(ByteBuffer.wrap("info".getBytes(StandardCharsets.US_ASCII)));
+      RxPacket p = fe.awaitRx(1, T).getFirst();
+      assertThat(new String(p.payload(), StandardCharsets.US_ASCII)).isEqualTo("info");
+    }
+  }
+
+  @Test
+  void hybridServerSpeaksToOurOwnHybridConnector() throws Exception {
+    try (HybridVsockServer h =
+        HybridVsockServer.serve(backend, dir.resolve("hybrid.sock"), Duration.ofSeconds(20))) {
+      var connector =
+          new dev.uniscope.trace.vsock.connect.HybridVsockConnector(
+              h.path(), FakeFrontEnd.GUEST_CID, true, Duration.ofSeconds(20));
+      var pending =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return connector.connect(5151);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      RxPacket req = fe.awaitRx(1, T).getFirst();
+      int hostPort = req.header().srcPort();
+      fe.sendPacket(FakeFrontEnd.header(5151, hostPort, Op.RESPONSE.code(), 0, 0), new byte[0]);
+      try (VsockConnection c = pending.get(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        assertThat(c.describe()).contains("host port " + hostPort);
+        guestSends(5151, hostPort, "pong");
+        assertThat(new String(c.input().readNBytes(4), StandardCharsets.US_ASCII))
+            .isEqualTo("pong");
+      }
+      // A guest port nobody listens on: the guest answers RST, the client sees the socket close.
+      var refused =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return connector.connect(9);
+                } catch (IOException e) {
+                  return e.getMessage();
+                }
+              });
+      RxPacket req2 =
+          fe.awaitRx(1, T).stream()
+              .filter(p -> p.header().op() == (short) Op.REQUEST.code())
+              .findFirst()
+              .orElseThrow();
+      fe.sendPacket(
+          FakeFrontEnd.header(9, req2.header().srcPort(), Op.RST.code(), 0, 0), new byte[0]);
+      assertThat(refused.get(20, java.util.concurrent.TimeUnit.SECONDS))
+          .asString()
+          .contains("closed the connection before OK");
     }
   }
 

@@ -4,8 +4,6 @@ import dev.uniscope.trace.vsock.VsockConnection;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,15 +60,26 @@ public record HybridVsockConnector(Path socket, long guestCid, boolean expectOk,
       ByteBuffer rest = ByteBuffer.allocate(0);
       String hostPort = "";
       if (expectOk) {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_LINE + 4096);
-        String line = readLine(ch, buf, what);
+        LineReader.Line reply;
+        try {
+          reply = LineReader.read(ch, MAX_LINE, timeout, "the hybrid vsock peer for " + what);
+        } catch (java.io.EOFException e) {
+          throw new IOException(
+              "hybrid vsock peer closed the connection before OK for "
+                  + what
+                  + " (nothing listens on that guest port?)",
+              e);
+        }
+        String line = reply.text();
         if (!line.startsWith("OK ") || !line.substring(3).matches("[0-9]{1,10}")) {
           throw new IOException(
-              "hybrid vsock peer refused " + what + ": unexpected reply " + quoted(line));
+              "hybrid vsock peer refused "
+                  + what
+                  + ": unexpected reply "
+                  + LineReader.quoted(line));
         }
         hostPort = line.substring(3);
-        buf.flip();
-        rest = buf.slice();
+        rest = reply.rest();
       }
       return new ChannelConnection(
           ch, rest, what + (hostPort.isEmpty() ? "" : " (host port " + hostPort + ")"));
@@ -85,52 +94,5 @@ public record HybridVsockConnector(Path socket, long guestCid, boolean expectOk,
     while (b.hasRemaining()) {
       ch.write(b);
     }
-  }
-
-  /** Reads one line within the timeout; bytes after it stay in {@code buf} (position = after). */
-  private String readLine(SocketChannel ch, ByteBuffer buf, String what) throws IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ch.configureBlocking(false);
-    try (Selector sel = Selector.open()) {
-      ch.register(sel, SelectionKey.OP_READ);
-      while (true) {
-        for (int i = 0; i < buf.position(); i++) {
-          if (buf.get(i) == '\n') {
-            String line = new String(buf.array(), 0, i, StandardCharsets.US_ASCII);
-            buf.flip();
-            buf.position(i + 1);
-            buf.compact();
-            return line;
-          }
-        }
-        if (buf.position() > MAX_LINE) {
-          throw new IOException(
-              "hybrid vsock peer sent no line end in " + MAX_LINE + " bytes for " + what);
-        }
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          throw new IOException(
-              "no OK line from the hybrid vsock peer within " + timeout + " for " + what);
-        }
-        sel.select(left);
-        sel.selectedKeys().clear();
-        if (ch.read(buf) < 0) {
-          throw new IOException(
-              "hybrid vsock peer closed the connection before OK for "
-                  + what
-                  + " (nothing listens on that guest port?)");
-        }
-      }
-    } finally {
-      ch.configureBlocking(true);
-    }
-  }
-
-  private static String quoted(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
-    }
-    return b.append('"').toString();
   }
 }

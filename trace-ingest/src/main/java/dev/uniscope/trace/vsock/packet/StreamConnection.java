@@ -287,6 +287,11 @@ final class StreamConnection implements VsockConnection {
   }
 
   @Override
+  public java.util.OptionalInt hostPort() {
+    return java.util.OptionalInt.of(hostPort);
+  }
+
+  @Override
   public String describe() {
     return "guest "
         + guestCid
