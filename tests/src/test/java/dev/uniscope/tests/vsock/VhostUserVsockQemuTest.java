@@ -226,11 +226,50 @@ class VhostUserVsockQemuTest {
     assertThat(rw.header.op()).isEqualTo((short) Op.RW.code());
     assertThat(rw.payload).isEqualTo(back);
 
+    // Host-initiated, as for the data channel (the kernel listens on 5151, docs/protocol.md).
+    var hostSide = backend.connect(5151);
+    Rx req = awaitRx(d);
+    assertThat(req.header.op()).isEqualTo((short) Op.REQUEST.code());
+    assertThat(req.header.dstPort()).isEqualTo(5151);
+    VsockHeader accept =
+        new VsockHeader(
+            5,
+            2,
+            5151,
+            req.header.srcPort(),
+            0,
+            (short) 1,
+            (short) Op.RESPONSE.code(),
+            0,
+            65536,
+            0);
+    d.post(1, accept.encode(), VsockHeader.BYTES);
+    d.kick(1);
+    VsockConnection data = hostSide.get(60, TimeUnit.SECONDS);
+    byte[] frame = "HELLO".getBytes(StandardCharsets.US_ASCII);
+    VsockHeader rwHello =
+        new VsockHeader(
+            5,
+            2,
+            5151,
+            req.header.srcPort(),
+            frame.length,
+            (short) 1,
+            (short) Op.RW.code(),
+            0,
+            65536,
+            0);
+    byte[] helloPkt = concat(rwHello.encode(), frame);
+    d.post(1, helloPkt, helloPkt.length);
+    d.kick(1);
+    assertThat(data.input().readNBytes(frame.length)).isEqualTo(frame);
+
     // The guest resets the device (what a reboot does): QEMU stops the rings, the stream ends
     // after the data already received, and the re-initialised device serves a new connection.
     int before = backend.handshake().size();
     d.reset();
     assertThat(c.input().read()).isEqualTo(-1);
+    assertThat(data.input().read()).isEqualTo(-1);
     List<HandshakeEvent> stop = backend.handshake();
     System.out.println("QEMU 7.2 messages on device reset:");
     stop.subList(before, stop.size()).forEach(e -> System.out.println("  " + e));
