@@ -80,6 +80,7 @@ void kmain(void)
     printk("time: lapic timer %u Hz (div 16), tick %d Hz\n", lapic_per_sec, SCHED_HZ);
     pmm_init();
     heap_init();
+    ftrace_init();
     sched_init();
     smp_start();
     vm_drop_identity();

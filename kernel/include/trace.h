@@ -138,6 +138,11 @@ void trace_init(void);        /* rings, directory, metadata, boot options; after
 void trace_boot_done(void);   /* function tracer, data channel; before the app starts */
 void trace_final_drain(void); /* app exit: close every current page and send what is left */
 void trace_layout_region(uint64_t *start, uint64_t *size, uint64_t *phys);
+void ftrace_init(void); /* boot CPU, before the APs start: every -pg call site becomes a NOP */
+
+/* Stop-machine IPI of the function tracer's code patching (arch/x86_64/idt.c). */
+#define VEC_TRACE_STOP 0xf1
+void trace_stop_ipi(void);
 
 /* ---- tracepoints (call sites in sched/, arch/, mm/) --------------------- */
 #define trace_sched_switch(prev, next)                                                             \

@@ -43,5 +43,6 @@ void ftrace_init(void);
 int ftrace_update(void); /* patch the call sites for the groups now; returns sites enabled */
 int ftrace_set_filter(uint16_t mode, uint16_t count, const uint64_t *ranges);
 int ftrace_set_glob(const char *glob);
+void ftrace_boot_filter(void);
 extern int ftrace_nsites;
 #endif

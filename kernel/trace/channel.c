@@ -35,6 +35,7 @@ static uint16_t tx_seq;
 static struct ut_rx rx;
 static uint8_t hello_buf[80 + 1024 + sizeof(struct uslayout)];
 static uint32_t next_snapshot_id = 1;
+static volatile int tx_closed; /* after the final drain: nothing more is sent */
 uint64_t trace_tx_bytes, trace_tx_pages;
 
 NOTRACE static void com2_write(const void *buf, uint32_t n)
@@ -304,8 +305,11 @@ static void tx_thread(void *arg)
     (void)arg;
     for (;;) {
         mutex_lock(&tx_lock);
-        poll_rx();
-        int sent = send_closed();
+        int sent = 0;
+        if (!tx_closed) {
+            poll_rx();
+            sent = send_closed();
+        }
         mutex_unlock(&tx_lock);
         if (!sent)
             thread_sleep_ns(1000000);
@@ -341,6 +345,14 @@ void trace_final_drain(void)
     }
     mutex_lock(&tx_lock);
     send_closed();
-    mutex_unlock(&tx_lock);
     serial_flush(COM2);
+    for (int c = 0; c < trace_dir->ncpu; c++) {
+        struct trace_ring *r = &trace_dir->rings[c];
+        printk("trace: cpu=%d pages_started=%lu pages_sent=%lu lost=%lu lost_unreported=%lu\n", c,
+               r->head, r->tail, r->lost, r->lost_pending);
+    }
+    printk("trace: channel frames=%u bytes=%lu pages=%lu\n", tx_seq, trace_tx_bytes,
+           trace_tx_pages);
+    tx_closed = 1;
+    mutex_unlock(&tx_lock);
 }

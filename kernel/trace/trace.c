@@ -356,6 +356,7 @@ void trace_init(void)
         trace_sampler_set_rate(n > 10000 ? 10000 : (uint32_t)n);
         groups |= TG_BIT(TG_PROFILE);
     }
+    ftrace_boot_filter();
     __atomic_store_n(&trace_ready, nr == ncpus, __ATOMIC_RELEASE);
     trace_groups = groups;
     trace_groups_changed();

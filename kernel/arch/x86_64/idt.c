@@ -47,6 +47,10 @@ void isr_dispatch(struct trapframe *tf)
         lapic_eoi();
         c->need_resched = 1;
         break;
+    case VEC_TRACE_STOP:
+        lapic_eoi();
+        trace_stop_ipi();
+        break;
     case VEC_SPURIOUS:
         break;
     default:
