@@ -18,7 +18,6 @@ final class FtraceEventParser {
     BAD
   }
 
-  private static final Pattern EVENT = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*): (.*)$");
   private static final Pattern SWITCH =
       Pattern.compile(
           "^prev_comm=(.*) prev_pid=(-?\\d{1,10}) prev_prio=(-?\\d{1,10}) prev_state=(\\S+)"
@@ -60,23 +59,17 @@ final class FtraceEventParser {
    */
   Outcome parse(long ts, int cpu, int tid, String body, boolean graphComment) {
     error = null;
-    Matcher e = EVENT.matcher(body);
-    if (!e.matches()) {
+    int colon = eventNameEnd(body);
+    if (colon < 0) {
       if (graphComment) {
         // A trace_printk message inside function_graph output.
         sink.markerInstant(ts, cpu, Math.max(tid, 0), body);
         return Outcome.EVENT;
       }
-      Matcher f = FUNCTION.matcher(body);
-      if (!f.matches()) {
-        return bad("neither 'event: fields' nor 'function <-parent'");
-      }
-      long parent = f.group(2) == null ? 0 : address(f.group(2));
-      sink.funcEntry(ts, cpu, address(f.group(1)), parent);
-      return Outcome.EVENT;
+      return functionCall(ts, cpu, body);
     }
-    String fields = e.group(2);
-    return switch (e.group(1)) {
+    String fields = body.substring(colon + 2);
+    return switch (body.substring(0, colon)) {
       case "sched_switch" -> schedSwitch(ts, cpu, fields);
       case "sched_wakeup", "sched_waking", "sched_wakeup_new" -> wakeup(ts, cpu, fields);
       case "irq_handler_entry" -> irq(ts, cpu, IRQ_ENTRY.matcher(fields), true);
@@ -94,6 +87,51 @@ final class FtraceEventParser {
       case "function" -> function(ts, cpu, fields);
       default -> Outcome.IGNORED;
     };
+  }
+
+  /** The index of ": " after a leading identifier ({@code event: fields}), or -1. */
+  private static int eventNameEnd(String s) {
+    int n = s.length();
+    char first = n == 0 ? ' ' : s.charAt(0);
+    if (!(first == '_' || (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z'))) {
+      return -1;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == ':') {
+        return i + 1 < n && s.charAt(i + 1) == ' ' ? i : -1;
+      }
+      if (!(c == '_'
+          || (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9'))) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code name} or {@code name <-parent}, no spaces inside either. */
+  private Outcome functionCall(long ts, int cpu, String body) {
+    int arrow = body.indexOf(" <-");
+    String name = arrow < 0 ? body : body.substring(0, arrow);
+    String parent = arrow < 0 ? null : body.substring(arrow + 3);
+    if (name.isEmpty()
+        || hasSpace(name)
+        || (parent != null && (parent.isEmpty() || hasSpace(parent)))) {
+      return bad("neither 'event: fields' nor 'function <-parent'");
+    }
+    sink.funcEntry(ts, cpu, address(name), parent == null ? 0 : address(parent));
+    return Outcome.EVENT;
+  }
+
+  private static boolean hasSpace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Outcome bad(String why) {

@@ -14,6 +14,8 @@ final class LineTasks {
   private final EventSink sink;
   private final Map<Integer, String> names = new HashMap<>();
   private int[] current = new int[0];
+  private int lastPid = Integer.MIN_VALUE;
+  private String lastComm;
   private static final int MAX_NAMES = 1 << 20;
 
   LineTasks(EventSink sink) {
@@ -35,9 +37,14 @@ final class LineTasks {
   }
 
   void name(long ts, int cpu, int pid, String comm) {
+    if (pid == lastPid && comm.equals(lastComm)) {
+      return; // the common case: the same task as on the previous line
+    }
     if ("<...>".equals(comm) || (pid == 0 && "<idle>".equals(comm))) {
       return;
     }
+    lastPid = pid;
+    lastComm = comm;
     if (!comm.equals(names.get(pid)) && names.size() < MAX_NAMES) {
       names.put(pid, comm);
       sink.threadName(ts, cpu, pid, comm);
