@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.uniscope.core.memory.CpuState;
 import dev.uniscope.core.memory.DumpMemory;
+import dev.uniscope.core.memory.DumpSegment;
 import dev.uniscope.core.memory.KernelLayout;
 import dev.uniscope.core.memory.LiveMemory;
 import dev.uniscope.core.memory.TargetMemory;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -143,8 +145,12 @@ class TargetMemoryEndToEndTest {
 
         // A dump of the same stopped VM.
         Path core = vm.dir().resolve("vm.core");
+        Path pagingCore = vm.dir().resolve("vm-paging.core");
         try (QmpClient qmp = QmpClient.connect(vm.qmpSocket(), T)) {
           qmp.dumpGuestMemory(core);
+          qmp.execute(
+              "dump-guest-memory",
+              Map.of("paging", true, "protocol", "file:" + pagingCore, "format", "elf"));
         }
         try (DumpMemory dump = DumpMemory.open(core)) {
           assertThat(dump.warnings()).isEmpty();
@@ -180,6 +186,22 @@ class TargetMemoryEndToEndTest {
           assertThatThrownBy(() -> dump.virtual().read(0x200000, 8))
               .isInstanceOf(UnmappedAddressException.class)
               .hasMessageContaining("virtual address 0x200000 is not mapped: PML4 entry 0");
+        }
+
+        // A paging dump: QEMU's own page walk (p_vaddr) agrees with ours on every page it holds.
+        try (DumpMemory paging = DumpMemory.open(pagingCore)) {
+          int pages = 0;
+          for (DumpSegment seg : paging.segments()) {
+            for (long off = 0; off < seg.fileSize(); off += 4096) {
+              assertThat(paging.translate(seg.virtualAddress() + off).physicalAddress())
+                  .as("page at 0x%x", seg.virtualAddress() + off)
+                  .isEqualTo(seg.physicalAddress() + off);
+              pages++;
+            }
+          }
+          assertThat(pages).isGreaterThan(imageSize / 4096);
+          assertThat(KernelLayout.find(paging).slide().value()).isEqualTo(consoleSlide);
+          assertThat(paging.virtual().read(block.virtBase(), imageSize)).isEqualTo(image);
         }
 
         // Stop, read, resume: the helper around a target this object resumed.

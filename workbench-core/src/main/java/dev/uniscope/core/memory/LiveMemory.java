@@ -51,7 +51,7 @@ public final class LiveMemory implements TargetMemory {
     String mtree;
     try {
       mtree = RspClient.await(client.monitor(QemuMemoryTree.COMMAND), t);
-    } catch (RspException e) {
+    } catch (RspException | IllegalStateException e) {
       throw new TargetAccessException(
           "'" + QemuMemoryTree.COMMAND + "' failed: " + e.getMessage(), e);
     }
@@ -98,7 +98,7 @@ public final class LiveMemory implements TargetMemory {
       } catch (RspException.ErrorReply e) {
         throw new UnmappedAddressException(
             address, "the stub could not read 0x" + Integer.toHexString(length) + " bytes there");
-      } catch (RspException e) {
+      } catch (RspException | IllegalStateException e) {
         throw failed("virtual", address, length, e);
       }
     };
@@ -127,7 +127,7 @@ public final class LiveMemory implements TargetMemory {
             "vCPU " + cpu + " uses 5-level paging, not supported", null);
       }
       r = RspClient.await(client.readRegisterLong(cpu, "cr3"), timeout);
-    } catch (RspException e) {
+    } catch (RspException | IllegalStateException e) {
       throw new TargetAccessException("reading CR3 of " + cpu + " failed: " + e.getMessage(), e);
     }
     root = r;
@@ -187,7 +187,7 @@ public final class LiveMemory implements TargetMemory {
       root = null;
       try {
         running = client.resume();
-      } catch (RspException e) {
+      } catch (RspException | IllegalStateException e) {
         throw new TargetAccessException("resume failed: " + e.getMessage(), e);
       }
     }
@@ -204,7 +204,7 @@ public final class LiveMemory implements TargetMemory {
       client.interrupt();
       try {
         return RspClient.await(r, timeout);
-      } catch (RspException e) {
+      } catch (RspException | IllegalStateException e) {
         throw new TargetAccessException("stopping the target failed: " + e.getMessage(), e);
       }
     }
@@ -221,7 +221,7 @@ public final class LiveMemory implements TargetMemory {
       RspClient.await(
           client.readMemory(AddressSpace.PHYSICAL, address, dst, offset, length),
           bulkTimeout(length));
-    } catch (RspException e) {
+    } catch (RspException | IllegalStateException e) {
       throw failed("physical", address, length, e);
     }
   }
@@ -232,7 +232,7 @@ public final class LiveMemory implements TargetMemory {
   }
 
   private static TargetAccessException failed(
-      String space, long address, int length, RspException e) {
+      String space, long address, int length, RuntimeException e) {
     return new TargetAccessException(
         "%s read of 0x%x bytes at 0x%x through the gdb stub failed: %s"
             .formatted(space, length, address, e.getMessage()),
