@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "bootinfo.h"
 #include "cmdline.h"
+#include "heap_core.h"
 #include "heapdebug.h"
 #include "ksyms.h"
 #include "layout.h"
@@ -246,7 +247,10 @@ static struct hd_hdr *valid_hdr(const void *p)
     if (a & 15 || a < bootinfo.heap_base + hd.head || a >= bootinfo.heap_base + HEAP_SPAN)
         return 0;
     struct hd_hdr *h = hdr_of(p);
-    if (!vm_is_mapped((uint64_t)h) || !vm_is_mapped((uint64_t)h + sizeof *h - 1))
+    /* A small block's page stays mapped for ever; only a large block (its
+     * header at the start of its first page) can have been unmapped, and
+     * an object in the first block of a small page looks the same. */
+    if ((a & (PAGE_SIZE - 1)) == HEAP_HDR + hd.head && !vm_is_mapped((uint64_t)h))
         return 0;
     return h;
 }

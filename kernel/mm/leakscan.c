@@ -258,18 +258,26 @@ unpark:
 #if LS_EMIT
     if (flags & LEAKSCAN_EMIT) {
         /* stack_def once per stack used by this scan, before its records */
+        uint32_t bits = stackdepot_count() + 1;
+        uint8_t *seen = heap_raw_alloc(bits / 8 + 1);
+        if (seen)
+            memset(seen, 0, bits / 8 + 1);
         for (size_t i = 0; i < nleak; i++) {
-            int first = 1;
-            for (size_t j = 0; j < i && first; j++)
-                first = objs[j].alloc_stack != objs[i].alloc_stack;
-            if (first && objs[i].alloc_stack) {
-                const uint64_t *f;
-                unsigned nf = stackdepot_fetch(objs[i].alloc_stack, &f);
-                trace_stack_def(objs[i].alloc_stack, f, nf);
+            uint32_t sid = objs[i].alloc_stack;
+            int first = sid != 0;
+            if (first && seen && sid < bits) {
+                first = !(seen[sid / 8] & (1u << (sid % 8)));
+                seen[sid / 8] |= (uint8_t)(1u << (sid % 8));
             }
-            trace_leak((const void *)objs[i].start, objs[i].size, objs[i].alloc_stack, scan_id,
-                       t0 - objs[i].ts_ns);
+            if (first) {
+                const uint64_t *f;
+                unsigned nf = stackdepot_fetch(sid, &f);
+                trace_stack_def(sid, f, nf);
+            }
+            trace_leak((const void *)objs[i].start, objs[i].size, sid, scan_id, t0 - objs[i].ts_ns);
         }
+        if (seen)
+            heap_raw_free(seen);
         trace_leak_scan_done(scan_id, (uint32_t)nleak, n, leaked_bytes);
     }
 #endif
