@@ -319,7 +319,7 @@ public final class ChromeTraceExporter {
             return "S";
           case EXITED:
             return "X";
-          case RUNNING:
+          case RUNNING, UNKNOWN:
             break;
         }
       }

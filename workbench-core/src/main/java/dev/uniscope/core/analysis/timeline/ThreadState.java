@@ -8,5 +8,10 @@ public enum ThreadState {
   /** Ready to run after being preempted (switched out in state R). */
   RUNNABLE_PREEMPTED,
   BLOCKED,
-  EXITED
+  EXITED,
+  /**
+   * Left the CPU without a sched_switch saying how (text sources only): ends the running interval;
+   * no span is produced for it.
+   */
+  UNKNOWN
 }

@@ -33,6 +33,8 @@ public final class Timeline implements EventSink {
 
   private static final int MARK_BEGIN = 0;
   private static final int MARK_END = 1;
+  private static final int EXITED = ThreadState.EXITED.ordinal();
+  private static final int UNKNOWN = ThreadState.UNKNOWN.ordinal();
   private static final int ALLOC = 0;
   private static final int FREE = 1;
 
@@ -109,6 +111,9 @@ public final class Timeline implements EventSink {
     CpuTrack t = track(ts, cpu);
     if (t == null || t.current == tid) {
       return;
+    }
+    if (t.current > 0) {
+      transitions.add(ts, cpu, t.current, ThreadState.UNKNOWN.ordinal(), 0, 0, 0);
     }
     t.assume(ts, tid);
     if (tid != 0) {
@@ -408,7 +413,7 @@ public final class Timeline implements EventSink {
         if (woken && (state == ThreadState.RUNNING.ordinal() || isRunnable(state))) {
           continue;
         }
-        if (state >= 0 && state != ThreadState.EXITED.ordinal()) {
+        if (state >= 0 && state != EXITED && state != UNKNOWN) {
           out.add(since, p.ts[j], state, tid, cpu, 0, 0);
         }
         if (next == ThreadState.EXITED.ordinal()) {
@@ -419,7 +424,7 @@ public final class Timeline implements EventSink {
         since = p.ts[j];
         cpu = p.cpu[j];
       }
-      if (state >= 0 && state != ThreadState.EXITED.ordinal()) {
+      if (state >= 0 && state != EXITED && state != UNKNOWN) {
         out.add(since, Math.max(since, lastTs), state, tid, cpu, 0, Spans.END_MISSING);
       }
     }

@@ -74,6 +74,25 @@ class TimelineTest {
   }
 
   @Test
+  void tasksStatedByTextLinesEndEachOthersRunningIntervals() {
+    Timeline t = new Timeline();
+    t.currentTask(10, 0, 5);
+    t.currentTask(20, 0, 6);
+    t.currentTask(30, 0, 5);
+    t.irqEntry(40, 0, 1);
+    int running = ThreadState.RUNNING.ordinal();
+    assertThat(show(t.threadStates(5)))
+        .containsExactly(
+            "10-20:" + running + "@0", "30-40:" + running + "@0[" + Spans.END_MISSING + "]");
+    assertThat(show(t.threadStates(6))).containsExactly("20-30:" + running + "@0");
+    assertThat(show(t.cpuSlices(0)))
+        .containsExactly(
+            "10-20:5@0[" + Spans.INFERRED + "]",
+            "20-30:6@0[" + Spans.INFERRED + "]",
+            "30-40:5@0[" + (Spans.INFERRED | Spans.END_MISSING) + "]");
+  }
+
+  @Test
   void nestedIrqsAndUnmatchedExit() {
     Timeline t = new Timeline();
     t.irqExit(5, 0, 40); // its entry predates the capture
