@@ -128,8 +128,18 @@ class TargetMemoryEndToEndTest {
         // The same bytes through the direct map's 2 MiB pages and physically.
         assertThat(live.translate(directMap + 0x200000).pageSize()).isEqualTo(2 << 20);
         assertThat(live.virtual().read(directMap + 0x200000, imageSize)).isEqualTo(image);
+        long t3 = System.nanoTime();
         byte[] physicalImage = live.physical().read(block.physBase(), imageSize);
+        long t4 = System.nanoTime();
         assertThat(physicalImage).isEqualTo(image);
+        // The same through pmemsave into the VM's private directory (QEMU is local).
+        live.enableMonitorDumps(vm.dir());
+        byte[] saved = live.physical().read(block.physBase(), imageSize);
+        long t5 = System.nanoTime();
+        assertThat(saved).isEqualTo(physicalImage);
+        System.out.printf(
+            "memory e2e: physical image: RSP %.1f ms, pmemsave %.1f ms%n",
+            (t4 - t3) / 1e6, (t5 - t4) / 1e6);
 
         // The identity map is gone after boot: low addresses are unmapped, and said so.
         assertThatThrownBy(() -> live.virtual().read(0x200000, 8))

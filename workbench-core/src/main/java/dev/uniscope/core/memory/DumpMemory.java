@@ -25,6 +25,9 @@ public final class DumpMemory implements TargetMemory {
   private static final long CR0_PG = 1L << 31;
   private static final long CR4_LA57 = 1L << 12;
 
+  /** QEMU refuses larger guest notes (docs/specs/vmcoreinfo.rst), so a larger one is not real. */
+  private static final long MAX_VMCOREINFO = 1 << 20;
+
   private final String name;
   private final Arena arena;
   private final MemorySegment file;
@@ -47,7 +50,11 @@ public final class DumpMemory implements TargetMemory {
     String text = null;
     VmcoreInfo info = null;
     for (ElfCore.Note n : core.notes()) {
-      if (n.name().equals("VMCOREINFO") && text == null) {
+      if (n.name().equals("VMCOREINFO") && text == null && n.descSize() > MAX_VMCOREINFO) {
+        problems.add(
+            "%s: VMCOREINFO note ignored: 0x%x bytes, QEMU accepts less than 0x%x"
+                .formatted(name, n.descSize(), MAX_VMCOREINFO));
+      } else if (n.name().equals("VMCOREINFO") && text == null) {
         byte[] raw = file.asSlice(n.descOffset(), n.descSize()).toArray(ValueLayout.JAVA_BYTE);
         text = new String(raw, StandardCharsets.ISO_8859_1);
         try {

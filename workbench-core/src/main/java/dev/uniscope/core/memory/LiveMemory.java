@@ -1,10 +1,12 @@
 package dev.uniscope.core.memory;
 
 import dev.uniscope.gdbstub.rsp.AddressSpace;
+import dev.uniscope.gdbstub.rsp.MonitorDump;
 import dev.uniscope.gdbstub.rsp.RspClient;
 import dev.uniscope.gdbstub.rsp.RspException;
 import dev.uniscope.gdbstub.rsp.StopEvent;
 import dev.uniscope.gdbstub.rsp.ThreadId;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +35,10 @@ public final class LiveMemory implements TargetMemory {
   private final Object runLock = new Object();
   private CompletableFuture<StopEvent> running;
   private volatile Long root;
+  private volatile Path monitorDumpDirectory;
+
+  /** Physical reads from this size up use {@code pmemsave} when enabled. */
+  public static final int MONITOR_DUMP_THRESHOLD = 256 << 10;
 
   private LiveMemory(RspClient client, PhysicalMap map, ThreadId cpu, Duration timeout) {
     this.client = client;
@@ -70,6 +76,18 @@ public final class LiveMemory implements TargetMemory {
 
   public RspClient client() {
     return client;
+  }
+
+  /**
+   * Lets large physical reads (from {@link #MONITOR_DUMP_THRESHOLD}) go through QEMU's {@code
+   * pmemsave} into a file in {@code privateDirectory} that is then mapped (gdbstub-client's {@link
+   * MonitorDump}: an order of magnitude faster when QEMU runs on this host; pipelined RSP reads
+   * remain the fallback). The directory should be private (0700): QEMU writes guest memory there.
+   * Ranges are still checked against the physical map first.
+   */
+  public LiveMemory enableMonitorDumps(Path privateDirectory) {
+    this.monitorDumpDirectory = Objects.requireNonNull(privateDirectory);
+    return this;
   }
 
   @Override
@@ -217,11 +235,23 @@ public final class LiveMemory implements TargetMemory {
     if (length == 0) {
       return;
     }
+    Path dumps = monitorDumpDirectory;
     try {
+      if (dumps != null && length >= MONITOR_DUMP_THRESHOLD) {
+        byte[] b =
+            RspClient.await(
+                MonitorDump.read(client, AddressSpace.PHYSICAL, cpu, address, length, dumps),
+                bulkTimeout(length));
+        System.arraycopy(b, 0, dst, offset, length);
+        return;
+      }
       RspClient.await(
           client.readMemory(AddressSpace.PHYSICAL, address, dst, offset, length),
           bulkTimeout(length));
-    } catch (RspException | IllegalStateException e) {
+    } catch (RspException
+        | IllegalStateException
+        | IllegalArgumentException
+        | java.io.UncheckedIOException e) {
       throw failed("physical", address, length, e);
     }
   }

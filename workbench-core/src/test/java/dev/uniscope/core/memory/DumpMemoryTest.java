@@ -165,6 +165,28 @@ class DumpMemoryTest {
   }
 
   @Test
+  void anOversizedVmcoreInfoNoteIsIgnored() throws Exception {
+    CoreFile c = kernel.core();
+    c.notes.removeIf(n -> n.name().equals("VMCOREINFO"));
+    c.note("VMCOREINFO", 0, new byte[(1 << 20) + 4]);
+    try (DumpMemory dump = open(c.build())) {
+      assertThat(dump.vmcoreInfoText()).isEmpty();
+      assertThat(dump.warnings()).singleElement().asString().contains("0x100004 bytes");
+    }
+  }
+
+  @Test
+  void physicalReadsAreBounded() throws Exception {
+    try (DumpMemory dump = open(kernel.core().build())) {
+      assertThatThrownBy(() -> dump.physical().read(0, TargetMemory.MAX_READ + 1))
+          .isInstanceOf(ReadLimitException.class);
+      assertThatThrownBy(() -> dump.physical().read(-8, 16))
+          .isInstanceOf(ReadLimitException.class)
+          .hasMessageContaining("wraps");
+    }
+  }
+
+  @Test
   void overlappingSegmentsMustAgreeOnTheFileBytes() throws Exception {
     byte[] ok = new CoreFile().load(0x1000, new byte[0x2000]).build();
     // Second PT_LOAD: physical 0x2000 at the file offset the first one gives it (a paging dump).
