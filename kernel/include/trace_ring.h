@@ -97,7 +97,8 @@ struct ut_rec_hdr *ring_reserve(struct trace_ring *r, const struct ring_geom *g,
                                 uint32_t size, uint64_t now);
 void ring_commit(struct trace_ring *r, const struct ring_geom *g, struct ut_rec_hdr *h);
 /* W9: close the current page early if it holds records and a slot is free.
- * Returns 1 if a page was closed. */
+ * Returns 1 if a page was closed, 0 if there was nothing to close, -1 if
+ * no slot is free (streaming, ring full: the request stays pending). */
 int ring_flush(struct trace_ring *r, const struct ring_geom *g, uint64_t now);
 /* Transport (W7): the oldest closed page waiting, or 0. */
 struct ut_page_hdr *ring_next_closed(struct trace_ring *r, const struct ring_geom *g);

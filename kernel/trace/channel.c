@@ -332,24 +332,38 @@ void trace_final_drain(void)
 {
     if (trace_carrier != TRACE_DATA_COM2 || !trace_dir || trace_geom.mode != UT_MODE_STREAM)
         return;
-    trace_flush_all();
-    /* every CPU acts within one tick (4 ms); wait up to 20 ms */
-    uint64_t end = now_ns() + 20000000;
-    for (;;) {
-        int pending = 0;
-        for (int c = 0; c < ncpus; c++)
-            pending |= trace_cpu[c].flush_req;
-        if (!pending || now_ns() > end)
-            break;
-        thread_sleep_ns(1000000);
-    }
     mutex_lock(&tx_lock);
-    send_closed();
+    /* Send, flush (every CPU acts within one tick, or once a slot is free),
+     * repeat until every current page is empty; bounded. */
+    for (int round = 0; round < 8; round++) {
+        send_closed();
+        trace_flush_all();
+        uint64_t end = now_ns() + 20000000;
+        int pending = 1;
+        while (pending && now_ns() < end) {
+            thread_sleep_ns(1000000);
+            pending = 0;
+            for (int c = 0; c < ncpus; c++)
+                pending |= trace_cpu[c].flush_req;
+        }
+        send_closed();
+        int left = 0;
+        for (int c = 0; c < trace_dir->ncpu; c++) {
+            struct trace_ring *r = &trace_dir->rings[c];
+            left |= r->head && ring_slot(r, &trace_geom, r->head - 1)->commit;
+        }
+        if (!left)
+            break;
+    }
     serial_flush(COM2);
     for (int c = 0; c < trace_dir->ncpu; c++) {
         struct trace_ring *r = &trace_dir->rings[c];
+        /* drops not in a sent page header: pending, or in the pages not sent (the current one) */
+        uint64_t unreported = r->lost_pending;
+        for (uint64_t s = r->tail; s < r->head; s++)
+            unreported += ring_slot(r, &trace_geom, s)->lost;
         printk("trace: cpu=%d pages_started=%lu pages_sent=%lu lost=%lu lost_unreported=%lu\n", c,
-               r->head, r->tail, r->lost, r->lost_pending);
+               r->head, r->tail, r->lost, unreported);
     }
     printk("trace: channel frames=%u bytes=%lu pages=%lu\n", tx_seq, trace_tx_bytes,
            trace_tx_pages);

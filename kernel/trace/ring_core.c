@@ -106,8 +106,10 @@ NOTRACE int ring_flush(struct trace_ring *r, const struct ring_geom *g, uint64_t
     if (!r->head)
         return 0;
     struct ut_page_hdr *pg = ring_slot(r, g, r->head - 1);
-    if (!pg->commit || !slot_free(r, g))
+    if (!pg->commit)
         return 0;
+    if (!slot_free(r, g))
+        return -1;
     pg->flags |= UT_PAGE_EARLY;
     start_page(r, g, now);
     return 1;

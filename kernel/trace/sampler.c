@@ -108,10 +108,10 @@ NOTRACE void trace_tick(void)
     if (trace_on(TG_TIMER))
         trace_ev_timer(&c->ticks, (const void *)timer_irq, now_ns());
     if (tc->flush_req && c->trace_ring) {
-        tc->flush_req = 0;
         struct trace_ring *r = c->trace_ring;
         if (ring_enter(r)) {
-            ring_flush(r, &trace_geom, now_ns());
+            if (ring_flush(r, &trace_geom, now_ns()) >= 0)
+                tc->flush_req = 0; /* a full ring keeps the request pending */
             ring_exit(r);
         }
     }

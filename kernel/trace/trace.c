@@ -58,10 +58,8 @@ NOTRACE int trace_emit(uint16_t id, void *fixed, uint32_t fsize, int dloc_off, c
     if (r && ring_enter(r)) {
         uint64_t now = now_ns(); /* W4: after cli */
         struct trace_cpu *tc = &trace_cpu[r->cpu];
-        if (tc->flush_req) {
-            tc->flush_req = 0;
-            ring_flush(r, &trace_geom, now);
-        }
+        if (tc->flush_req && ring_flush(r, &trace_geom, now) >= 0)
+            tc->flush_req = 0; /* W9; a full ring keeps the request pending */
         struct ut_rec_hdr *h = ring_reserve(r, &trace_geom, id, size, now);
         if (h) {
             if (dloc_off >= 0)
@@ -310,8 +308,10 @@ void trace_init(void)
     if (cmdline_get(kernel_cmdline, "data", v, sizeof v)) {
         if (!strcmp(v, "none"))
             trace_carrier = TRACE_DATA_NONE;
-        else if (!strcmp(v, "vsock"))
-            trace_carrier = TRACE_DATA_VSOCK;
+        else if (!strcmp(v, "vsock")) {
+            printk("trace: data=vsock: no vsock carrier in this kernel; flight recorder only\n");
+            trace_carrier = TRACE_DATA_NONE;
+        }
     }
     trace_geom.mode = trace_carrier == TRACE_DATA_NONE ? UT_MODE_FLIGHT : UT_MODE_STREAM;
     if (cmdline_get(kernel_cmdline, "tracemode", v, sizeof v))
@@ -350,7 +350,8 @@ void trace_init(void)
     uint32_t groups = TG_DEFAULT;
     if (cmdline_get(kernel_cmdline, "trace", v, sizeof v))
         groups |= parse_groups(v);
-    if (cmdline_get(kernel_cmdline, "heap", v, sizeof v) && !strcmp(v, "track"))
+    if (cmdline_get(kernel_cmdline, "heap", v, sizeof v) &&
+        (!strcmp(v, "track") || !strcmp(v, "debug")))
         groups |= TG_BIT(TG_HEAP);
     if (cmdline_get_u64(kernel_cmdline, "profile", &n) && n) {
         trace_sampler_set_rate(n > 10000 ? 10000 : (uint32_t)n);

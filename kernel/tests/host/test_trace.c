@@ -161,7 +161,7 @@ void test_trace_ring_flush_and_ts(void)
     CHECK(put(&r, &g, 992, 50 + 0x100000000ull)); /* page 3 */
     CHECK(!put(&r, &g, 16, 60 + 0x100000000ull)); /* ring full: dropped */
     CHECK_EQ(r.head, 4);
-    CHECK(!ring_flush(&r, &g, 70 + 0x100000000ull));
+    CHECK_EQ(ring_flush(&r, &g, 70 + 0x100000000ull), -1);
 }
 
 void test_trace_ring_nesting(void)
