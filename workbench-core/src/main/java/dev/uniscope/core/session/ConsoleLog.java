@@ -1,0 +1,93 @@
+package dev.uniscope.core.session;
+
+import dev.uniscope.core.launch.QemuProcess;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * COM1 split into lines, with the facts the session needs from it (docs/app-api.md "Console
+ * lines"): the panic reason and a bounded tail for the run record. Lines are capped so a guest that
+ * never sends a newline cannot grow memory.
+ */
+public final class ConsoleLog implements QemuProcess.Sink {
+  /** Longest line kept; the rest of a longer line is cut. */
+  public static final int MAX_LINE = 4096;
+
+  /** Lines kept for the run record. */
+  public static final int TAIL_LINES = 200;
+
+  private final Consumer<String> onLine;
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private final ArrayDeque<String> tail = new ArrayDeque<>();
+  private String panicReason = "";
+  private boolean ended;
+
+  /**
+   * @param onLine receives each complete line (without {@code \r\n}), on QEMU's reader thread
+   */
+  public ConsoleLog(Consumer<String> onLine) {
+    this.onLine = onLine;
+  }
+
+  @Override
+  public void accept(byte[] chunk) {
+    for (byte b : chunk) {
+      if (b == '\n') {
+        emit();
+      } else if (b != '\r' && line.size() < MAX_LINE) {
+        line.write(b);
+      }
+    }
+  }
+
+  @Override
+  public void end() {
+    if (line.size() > 0) {
+      emit();
+    }
+    synchronized (this) {
+      ended = true;
+      notifyAll();
+    }
+  }
+
+  private void emit() {
+    String s = line.toString(StandardCharsets.UTF_8);
+    line.reset();
+    synchronized (this) {
+      if (tail.size() == TAIL_LINES) {
+        tail.removeFirst();
+      }
+      tail.addLast(s);
+      if (s.startsWith("panic: ") && panicReason.isEmpty()) {
+        panicReason = s.substring("panic: ".length());
+      }
+    }
+    onLine.accept(s);
+  }
+
+  /** The first {@code panic:} line's text, or empty. */
+  public synchronized String panicReason() {
+    return panicReason;
+  }
+
+  /** The newest lines, oldest first. */
+  public synchronized List<String> tail() {
+    return List.copyOf(tail);
+  }
+
+  /** Waits until QEMU closed the console (bounded), so the tail is complete. */
+  public synchronized void awaitEnd(long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    while (!ended) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return;
+      }
+      wait(left);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.uniscope.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uniscope.core.analysis.timeline.EventSink;
+import dev.uniscope.core.analysis.timeline.Timeline;
+import dev.uniscope.trace.capture.CaptureReader;
+import dev.uniscope.trace.session.ProblemLog;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recording pipeline against a fake kernel on a real Unix socket. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DataChannelTest {
+  @TempDir Path dir;
+
+  @Test
+  void recordsDecodesAndFeedsSubscribersUntilThePeerHangsUp() throws Exception {
+    Path sock = dir.resolve("data.sock");
+    Path capture = dir.resolve("run.uscope");
+    LiveModels models = new LiveModels();
+    AtomicLong samples = new AtomicLong();
+    Timeline timeline = new Timeline();
+    models.subscribe(timeline);
+    models.subscribe(
+        new EventSink() {
+          @Override
+          public void sample(long ts, int cpu, int tid, boolean idle, long[] s, int n) {
+            samples.incrementAndGet();
+          }
+        });
+    try (FakeKernelChannel kernel = new FakeKernelChannel(sock, true);
+        DataChannel ch =
+            DataChannel.connect(sock, capture, models, new SessionListener() {}, 10_000)) {
+      kernel.done().get(60, TimeUnit.SECONDS);
+      DataChannel.Finished f = ch.finish(30_000);
+      assertThat(f.hello()).isPresent();
+      assertThat(f.stats().lostRecords()).isEqualTo(Scenario.LOST);
+      assertThat(f.stats().records()).isGreaterThan(100);
+    }
+    assertThat(samples.get())
+        .isEqualTo(
+            Scenario.SAMPLES_A + Scenario.SAMPLES_B + Scenario.SAMPLES_C + Scenario.IDLE_SAMPLES);
+    assertThat(timeline.threadNames()).containsEntry(5, Scenario.THREAD);
+    try (CaptureReader r = CaptureReader.open(capture, new ProblemLog())) {
+      assertThat(r.footerRebuilt()).isFalse();
+      assertThat(r.load().stats().lostRecords()).isEqualTo(Scenario.LOST);
+    }
+  }
+
+  @Test
+  void drainAsksForALeakScanAndAFlushBeforeTheEnd() throws Exception {
+    Path sock = dir.resolve("data.sock");
+    try (FakeKernelChannel kernel = new FakeKernelChannel(sock, false);
+        DataChannel ch =
+            DataChannel.connect(
+                sock,
+                dir.resolve("c.uscope"),
+                new LiveModels(),
+                new SessionListener() {},
+                10_000)) {
+      assertThat(ch.awaitHello(30_000)).isTrue();
+      ch.drain(true);
+      kernel.done().get(60, TimeUnit.SECONDS);
+      ch.finish(30_000);
+      assertThat(kernel.commands()).containsExactly("LEAK_SCAN", "FLUSH");
+    }
+  }
+}
