@@ -121,4 +121,32 @@ class HeapDebugFindingsTest {
     run.line("^app: exit name=heapbugs status=0$");
     assertThat(run.exit().guestCode()).as("%s", run).contains(0);
   }
+
+  /**
+   * A correct program under heap=debug: kvstore (threads on every CPU, mutexes, frees) and threads
+   * give no finding and their known answers still hold; the heap statistics count requested bytes,
+   * so kvstore's measured leak is still 48 bytes per 100 requests.
+   */
+  @ParameterizedTest(name = "clean apps -smp {0}")
+  @ValueSource(ints = {4})
+  @Timeout(400)
+  void correctAppsGiveNoFinding(int smp) throws Exception {
+    HeapRun kv = HeapRun.boot("app=kvstore heap=debug duration=800", smp);
+    assertThat(kv.all("^heapdebug: BUG")).as("%s", kv).isEmpty();
+    Matcher r =
+        kv.line(
+            "^kvstore: result requests=(\\d+) .* leaked=(\\d+) leaked_bytes=(\\d+) "
+                + "expected_leaked=(\\d+)");
+    long requests = Long.parseLong(r.group(1));
+    assertThat(requests).as("%s", kv).isPositive();
+    assertThat(Long.parseLong(r.group(2))).as("%s", kv).isEqualTo(requests / 100);
+    assertThat(Long.parseLong(r.group(3))).as("%s", kv).isEqualTo(48 * (requests / 100));
+    kv.line("^app: exit name=kvstore status=0$");
+
+    HeapRun th = HeapRun.boot("app=threads heap=debug items=100", smp);
+    assertThat(th.all("^heapdebug: BUG")).as("%s", th).isEmpty();
+    th.line(
+        "^threads: result produced=\\d+ consumed=\\d+ checksum=\\d+ wakeups=\\d+ switches=\\d+ ok$");
+    th.line("^app: exit name=threads status=0$");
+  }
 }
