@@ -250,8 +250,9 @@ static struct hd_hdr *valid_hdr(const void *p)
     /* A small block's page stays mapped for ever; only a large block (its
      * header at the start of its first page) can have been unmapped, and
      * an object in the first block of a small page looks the same. */
-    if ((a & (PAGE_SIZE - 1)) == HEAP_HDR + hd.head && !vm_is_mapped((uint64_t)h))
-        return 0;
+    uint64_t off = a & (PAGE_SIZE - 1);
+    if ((off == HEAP_HDR + hd.head || off < hd.head) && !vm_is_mapped((uint64_t)h))
+        return 0; /* (a header reaching into the previous page: any pointer) */
     return h;
 }
 
