@@ -1,5 +1,9 @@
 package dev.uniscope.core.memory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Virtual reads through the target's own page tables: the range is translated page by page with one
  * {@link PageTableWalker} (tables read once), physically contiguous pages are coalesced, and each
@@ -11,6 +15,9 @@ final class VirtualReader implements MemoryReader {
   interface Root {
     long cr3() throws MemoryAccessException;
   }
+
+  /** {@code length} bytes at physical {@code physical} go to {@code offset} of the result. */
+  private record Run(int offset, long physical, int length) {}
 
   private final MemoryReader physical;
   private final Root root;
@@ -27,34 +34,27 @@ final class VirtualReader implements MemoryReader {
   @Override
   public void read(long address, byte[] dst, int offset, int length) throws MemoryAccessException {
     MemoryReader.checkRange(address, length);
-    java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+    Objects.checkFromIndexSize(offset, length, dst.length);
     if (length == 0) {
       return;
     }
     PageTableWalker walker = new PageTableWalker(physical, root.cr3());
-    // Runs as (virtual offset, physical address, length) triples; at most one per 4 KiB page.
-    long[] runs = new long[3 * 8];
-    int count = 0;
-    long done = 0;
+    // At most one run per 4 KiB page, and MAX_READ bounds the length.
+    List<Run> runs = new ArrayList<>();
+    int done = 0;
     while (done < length) {
       Translation t = walker.translate(address + done);
-      long n = Math.min(t.bytesToPageEnd(), length - done);
-      if (count > 0
-          && runs[3 * (count - 1) + 1] + runs[3 * (count - 1) + 2] == t.physicalAddress()) {
-        runs[3 * (count - 1) + 2] += n;
+      int n = (int) Math.min(t.bytesToPageEnd(), length - done);
+      Run last = runs.isEmpty() ? null : runs.getLast();
+      if (last != null && last.physical() + last.length() == t.physicalAddress()) {
+        runs.set(runs.size() - 1, new Run(last.offset(), last.physical(), last.length() + n));
       } else {
-        if (3 * count == runs.length) {
-          runs = java.util.Arrays.copyOf(runs, runs.length * 2);
-        }
-        runs[3 * count] = done;
-        runs[3 * count + 1] = t.physicalAddress();
-        runs[3 * count + 2] = n;
-        count++;
+        runs.add(new Run(done, t.physicalAddress(), n));
       }
       done += n;
     }
-    for (int i = 0; i < count; i++) {
-      physical.read(runs[3 * i + 1], dst, offset + (int) runs[3 * i], (int) runs[3 * i + 2]);
+    for (Run r : runs) {
+      physical.read(r.physical(), dst, offset + r.offset(), r.length());
     }
   }
 }
