@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       RunCommand.class,
+      dev.uniscope.cli.report.ReportCommand.class,
+      dev.uniscope.cli.export.ExportCommand.class,
       dev.uniscope.cli.gdb.GdbCommand.class,
       dev.uniscope.cli.flame.CollapseCommand.class,
       dev.uniscope.cli.flame.FlameGraphCommand.class

@@ -4,6 +4,8 @@ import dev.uniscope.cli.ExitCodes;
 import dev.uniscope.core.launch.KernelImage;
 import dev.uniscope.core.launch.QemuCommand;
 import dev.uniscope.core.launch.QemuProcess;
+import dev.uniscope.core.session.BootOptions;
+import dev.uniscope.core.session.SessionConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +19,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code uniscope run}: boots the kernel with one app under QEMU (TCG), shows its console, and
- * exits with the app's status. Capture options arrive with the headless-capture work.
+ * exits with the app's status. With {@code --out} it captures the data channel into a capture file
+ * ({@link CaptureRun}).
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Boot the kernel with an app under QEMU and show its console.")
+    description = "Boot the kernel with an app under QEMU, show its console, optionally capture.")
 public final class RunCommand implements Callable<Integer> {
 
   @Option(
@@ -60,8 +63,53 @@ public final class RunCommand implements Callable<Integer> {
       description = "Extra kernel command-line options, e.g. 'nokaslr kaslr_seed=7'.")
   String append;
 
+  @Option(
+      names = "--trace",
+      paramLabel = "GROUPS",
+      description = "Trace groups, e.g. sched,irq,alloc (docs/protocol.md 7.1).")
+  String trace;
+
+  @Option(names = "--profile", paramLabel = "HZ", description = "Sampling profiler rate, 1..10000.")
+  Integer profile;
+
+  @Option(names = "--heap", description = "Heap tracking with allocation stacks and leak scans.")
+  boolean heap;
+
+  @Option(
+      names = "--transport",
+      defaultValue = "serial",
+      paramLabel = "serial|vsock",
+      description = "Data channel carrier (default: ${DEFAULT-VALUE}).")
+  String transport;
+
+  @Option(names = "--out", paramLabel = "CAPTURE", description = "Write a capture file.")
+  Path out;
+
+  @Option(names = "--gdb", description = "With --out: also open a gdb stub socket.")
+  boolean gdb;
+
   @Override
   public Integer call() throws Exception {
+    boolean capture = trace != null || profile != null || heap;
+    if (capture && out == null) {
+      throw new IllegalArgumentException("--trace, --profile and --heap need --out CAPTURE");
+    }
+    if (out != null) {
+      if (!transport.equals("serial")) {
+        throw new IllegalArgumentException(
+            "--transport " + transport + " is not supported by run yet: use serial (COM2)");
+      }
+      BootOptions boot =
+          new BootOptions(BootOptions.parseGroups(trace), profile == null ? 0 : profile, heap);
+      SessionConfig cfg =
+          SessionConfig.of(KernelImage.locate(kernel), app, boot, out)
+              .withSmp(smp)
+              .withExtraArgs(append)
+              .withDuration(duration)
+              .withTimeout(timeout)
+              .withGdb(gdb);
+      return new CaptureRun(cfg, System.out, System.err).call();
+    }
     PrintStream out = System.out;
     Path image = KernelImage.locate(kernel);
     String cmdline = ("app=" + app + " " + append).trim();

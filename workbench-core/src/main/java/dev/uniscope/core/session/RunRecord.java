@@ -18,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code uniscope report} can tell how the run ended: the outcome, the app's exit status, the panic
  * reason, the dump, and the console's tail.
  *
+ * @param kernel the kernel ELF that was booted (absolute path), for symbols
  * @param outcome {@link SessionOutcome#kind()}
  * @param exitStatus the app's status when it exited, else -1
  * @param panicReason the console's panic line, or empty
@@ -25,6 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record RunRecord(
     String app,
+    String kernel,
     String cmdline,
     int smp,
     String outcome,
@@ -56,13 +58,23 @@ public record RunRecord(
             ? p.dump().getFileName().toString()
             : "";
     return new RunRecord(
-        cfg.app(), cfg.cmdline(), cfg.smp(), o.kind(), status, reason, dump, nanos, console);
+        cfg.app(),
+        cfg.kernel().toAbsolutePath().toString(),
+        cfg.cmdline(),
+        cfg.smp(),
+        o.kind(),
+        status,
+        reason,
+        dump,
+        nanos,
+        console);
   }
 
   public void write(Path file) throws IOException {
     ObjectNode n = JSON.createObjectNode();
     n.put("version", VERSION);
     n.put("app", app);
+    n.put("kernel", kernel);
     n.put("cmdline", cmdline);
     n.put("smp", smp);
     n.put("outcome", outcome);
@@ -96,6 +108,7 @@ public record RunRecord(
       return java.util.Optional.of(
           new RunRecord(
               n.path("app").asString(""),
+              n.path("kernel").asString(""),
               n.path("cmdline").asString(""),
               n.path("smp").asInt(0),
               n.path("outcome").asString("unknown"),
