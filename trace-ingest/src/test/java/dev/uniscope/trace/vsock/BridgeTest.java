@@ -139,11 +139,15 @@ class BridgeTest {
                   return e.getMessage();
                 }
               });
-      RxPacket req2 =
-          fe.awaitRx(1, T).stream()
-              .filter(p -> p.header().op() == (short) Op.REQUEST.code())
-              .findFirst()
-              .orElseThrow();
+      // Other packets (the first stream's SHUTDOWN) may come first.
+      RxPacket req2 = null;
+      while (req2 == null) {
+        req2 =
+            fe.awaitRx(1, T).stream()
+                .filter(p -> p.header().op() == (short) Op.REQUEST.code())
+                .findFirst()
+                .orElse(null);
+      }
       fe.sendPacket(
           FakeFrontEnd.header(9, req2.header().srcPort(), Op.RST.code(), 0, 0), new byte[0]);
       assertThat(refused.get(20, java.util.concurrent.TimeUnit.SECONDS))

@@ -3,10 +3,7 @@ package dev.uniscope.trace.vsock.vhostuser;
 import dev.uniscope.trace.vsock.ffm.EventFd;
 import dev.uniscope.trace.vsock.ffm.Libc;
 import dev.uniscope.trace.vsock.ffm.NativeException;
-import dev.uniscope.trace.vsock.packet.Packet;
 import dev.uniscope.trace.vsock.packet.PacketEngine;
-import dev.uniscope.trace.vsock.packet.PacketIo;
-import dev.uniscope.trace.vsock.virtq.Chain;
 import dev.uniscope.trace.vsock.virtq.GuestFault;
 import dev.uniscope.trace.vsock.virtq.SplitQueue;
 import java.nio.ByteBuffer;
@@ -26,7 +23,6 @@ import java.util.function.Consumer;
 public final class VsockDevice {
   public static final int RX = 0;
   public static final int TX = 1;
-  private static final int BATCH = 256;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final long guestCid;
@@ -35,6 +31,7 @@ public final class VsockDevice {
   private final Consumer<String> problems;
   private final Vring[] rings = {new Vring(RX), new Vring(TX)};
   private final List<EventFd> retired = new ArrayList<>();
+  private final QueueService queues;
   private MemoryTable memory;
   private long features;
   private long protocolFeatures;
@@ -45,6 +42,7 @@ public final class VsockDevice {
     this.engine = engine;
     this.wakeup = wakeup;
     this.problems = problems;
+    this.queues = new QueueService(rings, engine, this::fault, problems);
   }
 
   public ReentrantLock lock() {
@@ -321,7 +319,7 @@ public final class VsockDevice {
     }
   }
 
-  private void fault(Vring r, String why) {
+  void fault(Vring r, String why) {
     r.fault = why;
     problems.accept((r.index == RX ? "rx" : "tx") + " queue stopped: " + why);
   }
@@ -386,80 +384,11 @@ public final class VsockDevice {
         }
       }
       engine.expire(nowNanos);
-      boolean more = true;
-      for (int round = 0; more && round < 64; round++) {
-        boolean tx = serviceTx();
-        boolean rx = serviceRx(nowNanos);
-        more = tx || rx;
-      }
+      queues.run(nowNanos);
     } catch (NativeException e) {
       problems.accept("device thread: " + e.getMessage());
     } finally {
       lock.unlock();
-    }
-  }
-
-  private boolean serviceTx() {
-    Vring r = rings[TX];
-    if (!r.runnable()) {
-      return false;
-    }
-    int n = 0;
-    try {
-      Chain c;
-      while (n < BATCH && engine.canReceive() && (c = r.queue.pop()) != null) {
-        PacketIo.consume(c, engine, problems);
-        r.queue.push(c, 0);
-        n++;
-      }
-    } catch (GuestFault e) {
-      fault(r, e.getMessage());
-    } catch (IllegalStateException | IndexOutOfBoundsException e) {
-      fault(r, "memory access failed: " + e.getMessage()); // defence in depth
-    }
-    if (n > 0) {
-      notifyGuest(r);
-    }
-    return n == BATCH;
-  }
-
-  private boolean serviceRx(long nowNanos) {
-    Vring r = rings[RX];
-    if (!r.runnable()) {
-      return false;
-    }
-    int n = 0;
-    try {
-      Chain c;
-      while (n < BATCH && engine.hasPacketForGuest() && (c = r.queue.pop()) != null) {
-        int room = PacketIo.room(c);
-        if (room < 0) {
-          r.queue.push(c, 0);
-          fault(r, "rx buffer of " + c.totalBytes() + " bytes cannot hold a vsock header");
-          break;
-        }
-        Packet p = engine.next(room, nowNanos);
-        r.queue.push(c, p == null ? 0 : PacketIo.produce(c, p));
-        n++;
-      }
-    } catch (GuestFault e) {
-      fault(r, e.getMessage());
-    } catch (IllegalStateException | IndexOutOfBoundsException e) {
-      fault(r, "memory access failed: " + e.getMessage());
-    }
-    if (n > 0) {
-      notifyGuest(r);
-    }
-    return n == BATCH;
-  }
-
-  private void notifyGuest(Vring r) {
-    if (r.call != null && r.queue != null && r.queue.wantsInterrupt()) {
-      try {
-        r.call.signal();
-      } catch (NativeException e) {
-        problems.accept("cannot signal the call eventfd: " + e.getMessage());
-      }
     }
   }
 }
