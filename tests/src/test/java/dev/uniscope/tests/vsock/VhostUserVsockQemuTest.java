@@ -172,6 +172,8 @@ class VhostUserVsockQemuTest {
   private void runDriver(Qtest qt, LinkedBlockingQueue<VsockConnection> accepted, QemuVm vm)
       throws Exception {
     assertThat(backend.awaitMessage(e -> e.name().equals("GET_CONFIG"), T)).isPresent();
+    // The firmware assigns PCI BARs while it boots: program the device only once the kernel runs.
+    vm.console().awaitLine(BANNER, Duration.ofMinutes(2));
     int realize = backend.handshake().size();
     VirtioPciDriver d = new VirtioPciDriver(qt);
     assertThat(d.find()).as("vhost-user-vsock-pci on bus 0").isTrue();

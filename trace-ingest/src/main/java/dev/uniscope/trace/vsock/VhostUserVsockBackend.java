@@ -5,19 +5,11 @@ import dev.uniscope.trace.vsock.ffm.Libc;
 import dev.uniscope.trace.vsock.ffm.UnixListener;
 import dev.uniscope.trace.vsock.ffm.UnixSocket;
 import dev.uniscope.trace.vsock.packet.PacketEngine;
+import dev.uniscope.trace.vsock.vhostuser.ControlSession;
 import dev.uniscope.trace.vsock.vhostuser.HandshakeEvent;
-import dev.uniscope.trace.vsock.vhostuser.MessageCodec;
-import dev.uniscope.trace.vsock.vhostuser.MessageHeader;
-import dev.uniscope.trace.vsock.vhostuser.ProtocolException;
-import dev.uniscope.trace.vsock.vhostuser.VhostMessage;
 import dev.uniscope.trace.vsock.vhostuser.VsockDevice;
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -229,7 +221,7 @@ public final class VhostUserVsockBackend implements AutoCloseable {
       try (UnixSocket sock = s.get()) {
         current = sock;
         connected = true;
-        serve(sock);
+        new ControlSession(sock, device, handshake::add, problems::add, closed::get).run();
       } catch (EOFException e) {
         // The front-end went away (QEMU quit, was killed, or reconnects).
       } catch (IOException | RuntimeException e) {
@@ -244,99 +236,6 @@ public final class VhostUserVsockBackend implements AutoCloseable {
         }
       }
     }
-  }
-
-  private void serve(UnixSocket sock) throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment hdr = arena.allocate(MessageHeader.BYTES);
-      MemorySegment body = arena.allocate(MessageHeader.MAX_PAYLOAD);
-      while (!closed.get()) {
-        int[] fds = sock.readFully(hdr);
-        try {
-          MessageHeader h = MessageHeader.decode(hdr.toArray(ValueLayout.JAVA_BYTE));
-          int[] more = sock.readFully(body.asSlice(0, h.size()));
-          fds = concat(fds, more);
-          byte[] payload = body.asSlice(0, h.size()).toArray(ValueLayout.JAVA_BYTE);
-          VhostMessage m = MessageCodec.decode(h, payload, fds);
-          fds = new int[0]; // owned by the message now
-          handshake.add(
-              new HandshakeEvent(h.request(), h.flags(), h.size(), m.fds().length, detail(m)));
-          dispatch(sock, h, m);
-        } finally {
-          for (int fd : fds) {
-            Libc.close(fd);
-          }
-        }
-      }
-    }
-  }
-
-  private void dispatch(UnixSocket sock, MessageHeader h, VhostMessage m) throws IOException {
-    boolean ack = h.needReply() && device.replyAckNegotiated();
-    try {
-      Optional<byte[]> reply = device.handle(m);
-      if (reply.isPresent()) {
-        byte[] r = reply.get();
-        sock.send(concat(MessageHeader.reply(h.request(), r.length), r));
-      } else if (ack) {
-        sendAck(sock, h, 0);
-      }
-    } catch (ProtocolException e) {
-      problems.add(h.describe() + " rejected: " + e.getMessage());
-      if (ALWAYS_REPLIED.contains(h.request())) {
-        // The front-end blocks on a reply we cannot give: hang up rather than hang it.
-        throw e;
-      }
-      if (ack) {
-        sendAck(sock, h, 1);
-      }
-    }
-  }
-
-  /** GET_FEATURES, GET_VRING_BASE, GET_PROTOCOL_FEATURES, GET_QUEUE_NUM, GET_CONFIG and friends. */
-  private static final java.util.Set<Integer> ALWAYS_REPLIED =
-      java.util.Set.of(1, 11, 15, 17, 24, 31, 36, 40);
-
-  private static void sendAck(UnixSocket sock, MessageHeader h, long status) throws IOException {
-    byte[] v = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(status).array();
-    sock.send(concat(MessageHeader.reply(h.request(), 8), v));
-  }
-
-  private static String detail(VhostMessage m) {
-    return switch (m) {
-      case VhostMessage.SetFeatures s -> "features 0x" + Long.toHexString(s.features());
-      case VhostMessage.SetProtocolFeatures s -> "features 0x" + Long.toHexString(s.features());
-      case VhostMessage.VringState s -> "index " + s.index() + " num " + s.num();
-      case VhostMessage.VringAddr a -> "index " + a.index();
-      case VhostMessage.VringFd f -> "index " + f.index() + (f.fd() >= 0 ? " fd" : " nofd");
-      case VhostMessage.Config c -> "offset " + c.offset() + " size " + c.size();
-      case VhostMessage.SetMemTable t ->
-          t.regions().size()
-              + " region(s) "
-              + t.regions().stream()
-                  .map(
-                      r ->
-                          "gpa 0x"
-                              + Long.toHexString(r.guestPhysAddr())
-                              + " size 0x"
-                              + Long.toHexString(r.size()))
-                  .toList();
-      default -> "";
-    };
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] r = new byte[a.length + b.length];
-    System.arraycopy(a, 0, r, 0, a.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
-  }
-
-  private static int[] concat(int[] a, int[] b) {
-    int[] r = new int[a.length + b.length];
-    System.arraycopy(a, 0, r, 0, a.length);
-    System.arraycopy(b, 0, r, a.length, b.length);
-    return r;
   }
 
   private void deviceLoop() {
