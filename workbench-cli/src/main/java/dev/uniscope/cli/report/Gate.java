@@ -33,7 +33,7 @@ public enum Gate {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** Parses {@code leaks,panic,lost-events}. */
+  /** Parses {@code leaks,panic,lost-events}; the result is in declaration (exit-code) order. */
   public static List<Gate> parseList(String list) {
     List<Gate> gates = new ArrayList<>();
     for (String raw : list.split(",")) {
@@ -55,6 +55,7 @@ public enum Gate {
         gates.add(g);
       }
     }
+    gates.sort(null);
     return gates;
   }
 

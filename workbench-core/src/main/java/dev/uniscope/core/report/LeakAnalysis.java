@@ -133,7 +133,7 @@ public final class LeakAnalysis {
       return new Summary("none", 0, 0, 0, 0, List.of(), live.size(), outstandingBytes);
     }
     Map<Integer, List<Leak>> byStack = new LinkedHashMap<>();
-    for (Leak l : leaksByScan.get(bestScan)) {
+    for (Leak l : leaksByScan.getOrDefault(bestScan, List.of())) {
       byStack.computeIfAbsent(l.stack(), k -> new ArrayList<>()).add(l);
     }
     List<LeakGroup> groups = new ArrayList<>();
@@ -167,7 +167,7 @@ public final class LeakAnalysis {
     return new Summary(
         "leak_scan",
         bestScan,
-        leaksByScan.get(bestScan).size(),
+        leaksByScan.getOrDefault(bestScan, List.of()).size(),
         leakedBytes,
         complete,
         List.copyOf(groups.subList(0, Math.min(MAX_GROUPS, groups.size()))),
