@@ -118,7 +118,7 @@ void ut_frame_header2(struct ut_frame_hdr *h, uint8_t type, uint16_t seq, const 
 /* Frame receiver (the kernel's side of the resynchronisation rule, for
  * commands).  Feed bytes one at a time; returns 1 when a frame with a good
  * CRC is complete (type in rx->type, payload in rx->buf[0..rx->len)). */
-#define UT_RX_MAX 4096 /* the kernel accepts command payloads up to this size */
+#define UT_RX_MAX 8192 /* command payloads the kernel accepts (SET_FUNC_FILTER: up to 4108) */
 struct ut_rx {
     uint8_t buf[UT_FRAME_HEADER + UT_RX_MAX];
     uint32_t have;

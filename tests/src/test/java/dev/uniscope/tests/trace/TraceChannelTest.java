@@ -119,7 +119,9 @@ class TraceChannelTest {
     assertThat(r.stats().badPages()).as("%s", r).isZero();
     assertThat(r.problems()).as("%s", r).isZero();
     long sent = r.sent().values().stream().mapToLong(Long::longValue).sum();
-    assertThat(r.stats().pages()).as("pages received = pages the kernel sent: %s", r).isEqualTo(sent);
+    assertThat(r.stats().pages())
+        .as("pages received = pages the kernel sent: %s", r)
+        .isEqualTo(sent);
     // every drop the kernel counted and reported in a sent page header arrived in `lost`
     assertThat(r.stats().lostRecords()).as("%s", r).isEqualTo(r.lostReported());
     assertThat(r.store().cpuCount()).isEqualTo(smp);
