@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       RunCommand.class,
+      dev.uniscope.cli.run.AttachCommand.class,
       dev.uniscope.cli.report.ReportCommand.class,
       dev.uniscope.cli.export.ExportCommand.class,
       dev.uniscope.cli.gdb.GdbCommand.class,

@@ -48,11 +48,26 @@ public final class DataChannel implements AutoCloseable {
   public static DataChannel connect(
       Path socket, Path capture, LiveModels models, SessionListener listener, int timeoutMillis)
       throws IOException {
+    return connect(new TraceEndpoint.Unix(socket), capture, models, listener, timeoutMillis, false);
+  }
+
+  /**
+   * Connects to a running kernel's data channel.
+   *
+   * @param sendInfo ask for the hello again (attaching to a kernel that booted earlier)
+   */
+  public static DataChannel connect(
+      TraceEndpoint endpoint,
+      Path capture,
+      LiveModels models,
+      SessionListener listener,
+      int timeoutMillis,
+      boolean sendInfo)
+      throws IOException {
     ProblemLog problems = new ProblemLog();
     LiveCapture live = LiveCapture.create(capture, CaptureFormat.SOURCE_STREAM, problems);
     try {
-      TraceConnection c =
-          TraceClient.connect(new TraceEndpoint.Unix(socket), live, false, timeoutMillis);
+      TraceConnection c = TraceClient.connect(endpoint, live, sendInfo, timeoutMillis);
       return new DataChannel(c, problems, models, listener);
     } catch (IOException | RuntimeException e) {
       live.close();
