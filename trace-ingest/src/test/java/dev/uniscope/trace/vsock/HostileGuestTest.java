@@ -280,6 +280,21 @@ class HostileGuestTest {
   }
 
   @Test
+  void kickThatIsNotAnEventfdIsRefused() throws Exception {
+    dev.uniscope.trace.vsock.ffm.UnixSocket[] pair = dev.uniscope.trace.vsock.ffm.UnixSocket.pair();
+    try {
+      // A socket as kick fd could block the device thread; it must be refused.
+      assertThat(fe.acked(12, FakeFrontEnd.u64(1), pair[0].fd())).isNotZero();
+      assertThat(fe.acked(13, FakeFrontEnd.u64(0), pair[0].fd())).isNotZero();
+    } finally {
+      pair[0].close();
+      pair[1].close();
+    }
+    assertThat(backend.problems()).anyMatch(p -> p.contains("not an eventfd"));
+    assertStillServes(backend, fe, 125);
+  }
+
+  @Test
   void badQueueSizeIsRefused() throws Exception {
     assertThat(fe.acked(8, FakeFrontEnd.state(1, 100))).isNotZero();
     assertThat(fe.acked(8, FakeFrontEnd.state(1, 65536))).isNotZero();

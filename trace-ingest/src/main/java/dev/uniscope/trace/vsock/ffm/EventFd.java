@@ -26,6 +26,20 @@ public final class EventFd implements AutoCloseable {
     return fd;
   }
 
+  /**
+   * Whether {@code fd} is an eventfd. Kick and call fds come from the front-end; anything else (a
+   * pipe, a socket) could block the device thread on read or write.
+   */
+  public static boolean isEventFd(int fd) {
+    try {
+      return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd))
+          .toString()
+          .equals("anon_inode:[eventfd]");
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
   /** Adds 1 to the counter (wakes a poller). */
   public void signal() throws NativeException {
     try (Arena a = Arena.ofConfined()) {
@@ -38,6 +52,16 @@ public final class EventFd implements AutoCloseable {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Resets the counter only if it is non-zero, so the read cannot block even if the front-end
+   * handed us a blocking eventfd.
+   */
+  public void drainIfReady() throws NativeException {
+    if (Libc.poll(new int[] {fd}, 0)[0] != 0) {
+      drain();
     }
   }
 

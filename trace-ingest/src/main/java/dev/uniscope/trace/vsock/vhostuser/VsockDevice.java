@@ -189,6 +189,10 @@ public final class VsockDevice {
       Libc.close(f.fd());
       throw e;
     }
+    if (f.fd() >= 0 && !EventFd.isEventFd(f.fd())) {
+      Libc.close(f.fd());
+      throw new ProtocolException(f.request() + " for ring " + f.index() + " is not an eventfd");
+    }
     EventFd fd = f.fd() >= 0 ? new EventFd(f.fd()) : null;
     switch (f.request()) {
       case SET_VRING_KICK -> {
@@ -380,7 +384,7 @@ public final class VsockDevice {
       wakeup.drain();
       for (Vring r : rings) {
         if (r.kick != null) {
-          r.kick.drain();
+          r.kick.drainIfReady();
         }
       }
       engine.expire(nowNanos);
