@@ -28,11 +28,14 @@ import picocli.CommandLine.Option;
     description = "Boot the kernel with an app under QEMU, show its console, optionally capture.")
 public final class RunCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--app",
-      defaultValue = "kvstore",
-      description = "Built-in app to run (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--app", description = "Built-in app to run (default: kvstore).")
   String app;
+
+  @Option(
+      names = "--app-source",
+      paramLabel = "FILE.c",
+      description = "Build the kernel with this app (docs/app-api.md) and run it.")
+  Path appSource;
 
   @Option(
       names = "--smp",
@@ -90,6 +93,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (app != null && appSource != null) {
+      throw new IllegalArgumentException("give either --app or --app-source, not both");
+    }
     boolean capture = trace != null || profile != null || heap;
     if (capture && out == null) {
       throw new IllegalArgumentException("--trace, --profile and --heap need --out CAPTURE");
@@ -101,8 +107,9 @@ public final class RunCommand implements Callable<Integer> {
       }
       BootOptions boot =
           new BootOptions(BootOptions.parseGroups(trace), profile == null ? 0 : profile, heap);
+      Path image = image();
       SessionConfig cfg =
-          SessionConfig.of(KernelImage.locate(kernel), app, boot, out)
+          SessionConfig.of(image, appName(), boot, out)
               .withSmp(smp)
               .withExtraArgs(append)
               .withDuration(duration)
@@ -111,8 +118,8 @@ public final class RunCommand implements Callable<Integer> {
       return new CaptureRun(cfg, System.out, System.err).call();
     }
     PrintStream out = System.out;
-    Path image = KernelImage.locate(kernel);
-    String cmdline = ("app=" + app + " " + append).trim();
+    Path image = image();
+    String cmdline = ((appName().isEmpty() ? "" : "app=" + appName()) + " " + append).trim();
     QemuCommand cmd =
         QemuCommand.of(image, cmdline)
             .withSmp(smp)
@@ -153,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
       if (st.guestCode().isPresent()) {
         int code = st.guestCode().get();
         System.err.printf(
-            "uniscope: app '%s' exited with status %d after %.1f s%n", app, code, secs);
+            "uniscope: app '%s' exited with status %d after %.1f s%n", appName(), code, secs);
         return code == 0 ? ExitCodes.OK : ExitCodes.APP_FAILED;
       }
       System.err.printf(
@@ -161,5 +168,28 @@ public final class RunCommand implements Callable<Integer> {
           st.raw(), secs);
       return ExitCodes.PANIC;
     }
+  }
+
+  /** The built-in app, or empty for an app linked from {@code --app-source} (the default app). */
+  private String appName() {
+    return appSource != null ? "" : app != null ? app : "kvstore";
+  }
+
+  /** The kernel to boot: built with the app source, else the given or shipped image. */
+  private Path image() throws Exception {
+    if (appSource == null) {
+      return KernelImage.locate(kernel);
+    }
+    Path sources = AppSourceBuild.kernelSources(kernel != null ? kernel : KernelImage.locate(null));
+    System.err.printf("uniscope: building the kernel with %s%n", appSource);
+    if (out != null) {
+      // Kept beside the capture: report and export symbolize with it.
+      java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+      return AppSourceBuild.build(
+          appSource, sources, out.resolveSibling(out.getFileName() + ".elf"));
+    }
+    Path dir = QemuProcess.privateDir("uniscope-kernel-");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> QemuProcess.deleteDir(dir)));
+    return AppSourceBuild.build(appSource, sources, dir.resolve("uniscope.elf"));
   }
 }

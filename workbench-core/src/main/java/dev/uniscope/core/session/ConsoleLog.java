@@ -23,6 +23,7 @@ public final class ConsoleLog implements QemuProcess.Sink {
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private String panicReason = "";
+  private String appName = "";
   private boolean ended;
 
   /**
@@ -62,6 +63,11 @@ public final class ConsoleLog implements QemuProcess.Sink {
         tail.removeFirst();
       }
       tail.addLast(s);
+      if (s.startsWith("app: start name=") && appName.isEmpty()) {
+        String rest = s.substring("app: start name=".length());
+        int sp = rest.indexOf(' ');
+        appName = sp < 0 ? rest : rest.substring(0, sp);
+      }
       if (s.startsWith("panic: ") && panicReason.isEmpty()) {
         panicReason = s.substring("panic: ".length());
       }
@@ -72,6 +78,11 @@ public final class ConsoleLog implements QemuProcess.Sink {
   /** The first {@code panic:} line's text, or empty. */
   public synchronized String panicReason() {
     return panicReason;
+  }
+
+  /** The app the kernel started ({@code app: start name=NAME}), or empty. */
+  public synchronized String appName() {
+    return appName;
   }
 
   /** The newest lines, oldest first. */

@@ -50,7 +50,8 @@ public record RunRecord(
     return capture.resolveSibling(capture.getFileName() + ".run.json");
   }
 
-  static RunRecord of(SessionConfig cfg, SessionOutcome o, long nanos, List<String> console) {
+  static RunRecord of(
+      SessionConfig cfg, String startedApp, SessionOutcome o, long nanos, List<String> console) {
     int status = o instanceof SessionOutcome.AppExited(int s) ? s : -1;
     String reason = o instanceof SessionOutcome.Panicked p ? p.reason() : "";
     String dump =
@@ -58,7 +59,7 @@ public record RunRecord(
             ? p.dump().getFileName().toString()
             : "";
     return new RunRecord(
-        cfg.app(),
+        cfg.app().isEmpty() ? startedApp : cfg.app(),
         cfg.kernel().toAbsolutePath().toString(),
         cfg.cmdline(),
         cfg.smp(),

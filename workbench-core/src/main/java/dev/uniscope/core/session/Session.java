@@ -219,7 +219,8 @@ public final class Session implements AutoCloseable {
     long elapsed = System.nanoTime() - startNanos;
     // QEMU is gone, so its end of the socket is closed: the last bytes get decoded.
     DataChannel.Finished f = data.finish(5000);
-    RunRecord.of(config, outcome, elapsed, console.tail()).write(config.runRecordFile());
+    RunRecord.of(config, console.appName(), outcome, elapsed, console.tail())
+        .write(config.runRecordFile());
     return new SessionResult(
         outcome,
         config.capture(),

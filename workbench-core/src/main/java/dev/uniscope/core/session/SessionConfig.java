@@ -8,7 +8,8 @@ import java.util.Objects;
  * One launched capture.
  *
  * @param kernel the kernel ELF
- * @param app built-in app name ({@code app=NAME})
+ * @param app built-in app name ({@code app=NAME}), or empty for the kernel's default app (one
+ *     linked from an external source)
  * @param smp vCPUs, 1..8
  * @param extraArgs more kernel command-line words from the user (may be empty)
  * @param boot what to instrument
@@ -43,7 +44,7 @@ public record SessionConfig(
     if (smp < 1 || smp > MAX_SMP) {
       throw new IllegalArgumentException("--smp " + smp + " is outside 1.." + MAX_SMP);
     }
-    if (!app.matches("[A-Za-z0-9_]{1,32}")) {
+    if (!app.matches("[A-Za-z0-9_]{0,32}")) {
       throw new IllegalArgumentException("app name '" + app + "' is not [A-Za-z0-9_]{1,32}");
     }
   }
@@ -94,7 +95,7 @@ public record SessionConfig(
 
   /** The kernel command line: {@code app=NAME}, the instrumentation, then the user's words. */
   public String cmdline() {
-    StringBuilder b = new StringBuilder("app=").append(app);
+    StringBuilder b = new StringBuilder(app.isEmpty() ? "" : "app=" + app);
     for (String w : boot.kernelArgs()) {
       // A user-supplied word of the same key wins (the kernel reads the first match otherwise).
       String key = w.substring(0, w.indexOf('=') + 1);
@@ -105,7 +106,7 @@ public record SessionConfig(
     if (!extraArgs.isEmpty()) {
       b.append(' ').append(extraArgs);
     }
-    return b.toString();
+    return b.toString().trim();
   }
 
   /** Where a memory dump goes when the guest panics: beside the capture. */
