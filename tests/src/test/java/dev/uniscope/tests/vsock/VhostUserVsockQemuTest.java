@@ -266,6 +266,18 @@ class VhostUserVsockQemuTest {
     d.kick(1);
     assertThat(data.input().readNBytes(frame.length)).isEqualTo(frame);
 
+    // A hostile guest: a tx descriptor far outside guest RAM. The backend stops that queue,
+    // QEMU and the backend keep running; the reset below brings the device back.
+    d.postRaw(1, 0xffff_ffff_0000L, 64, 0);
+    d.kick(1);
+    assertThat(backend.awaitProblem(p -> p.startsWith("tx queue stopped"), T))
+        .as("problems: %s", backend.problems())
+        .isPresent()
+        .get()
+        .asString()
+        .contains("outside guest memory");
+    assertThat(vm.isAlive()).isTrue();
+
     // The guest resets the device (what a reboot does): QEMU stops the rings, the stream ends
     // after the data already received, and the re-initialised device serves a new connection.
     int before = backend.handshake().size();

@@ -169,6 +169,17 @@ final class VirtioPciDriver {
     return buf;
   }
 
+  /** A hostile driver: publishes one descriptor with any address and length, unvalidated. */
+  void postRaw(int q, long addr, int len, int flags) throws IOException {
+    int slot = availIdx[q] % QSIZE;
+    ByteBuffer d = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    d.putLong(addr).putInt(len).putShort((short) flags).putShort((short) 0);
+    qt.writeBytes(desc[q] + 16L * slot, d.array());
+    qt.write("w", avail[q] + 4 + 2L * slot, slot);
+    availIdx[q] = (availIdx[q] + 1) & 0xffff;
+    qt.write("w", avail[q] + 2, availIdx[q]);
+  }
+
   void kick(int q) throws IOException {
     qt.write("w", notify + (long) notifyOff[q] * notifyMultiplier, q);
   }
