@@ -9,6 +9,7 @@ import dev.uniscope.ui.console.ConsoleBuffer;
 import dev.uniscope.ui.console.ConsolePane;
 import dev.uniscope.ui.flame.FlameModel;
 import dev.uniscope.ui.flame.FlamePane;
+import dev.uniscope.ui.flame.KnownAnswer;
 import dev.uniscope.ui.layout.ConsoleLayout;
 import dev.uniscope.ui.layout.LayoutInfo;
 import dev.uniscope.ui.layout.LayoutPane;
@@ -185,6 +186,7 @@ final class MainWindow {
         blockLayout = c.layout();
         for (String line : c.console()) {
           console.add(line);
+          knownAnswer(line);
           synchronized (consoleLayout) {
             consoleLayout.accept(ConsoleBuffer.sanitize(line));
           }
@@ -236,6 +238,9 @@ final class MainWindow {
     @Override
     public void consoleLine(String line) {
       console.add(line);
+      if (line.contains(": known-answer ")) {
+        Platform.runLater(() -> knownAnswer(line));
+      }
       boolean changed;
       synchronized (consoleLayout) {
         changed = consoleLayout.accept(ConsoleBuffer.sanitize(line));
@@ -279,6 +284,13 @@ final class MainWindow {
               status.message(text);
             }
           });
+    }
+  }
+
+  private void knownAnswer(String line) {
+    KnownAnswer k = KnownAnswer.parse(ConsoleBuffer.sanitize(line));
+    if (k != null) {
+      flamePane.knownAnswer(k);
     }
   }
 
@@ -328,6 +340,7 @@ final class MainWindow {
         fm == null ? 0 : fm.totalSamples(),
         fm == null ? 0 : fm.tree().size(),
         top,
+        flamePane.knownAnswerText(),
         ts == null ? 0 : ts.cpus(),
         ts == null ? 0 : ts.events());
   }

@@ -18,6 +18,7 @@ import java.util.List;
  * @param flameSamples samples in the flame graph
  * @param flameFrames frames (tree nodes) in the flame graph
  * @param flameTopFrames the widest frames below the root, name and samples (at most 10)
+ * @param knownAnswer a ground-truth app's expected profile next to the measured one, or null
  */
 public record UiState(
     int width,
@@ -38,5 +39,6 @@ public record UiState(
     long flameSamples,
     int flameFrames,
     List<String> flameTopFrames,
+    String knownAnswer,
     int timelineCpus,
     long timelineSpans) {}

@@ -5,6 +5,7 @@ import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -35,7 +36,20 @@ public final class ConsolePane extends BorderPane {
     setTop(head);
     list.setStyle("-fx-font-family: monospace; -fx-font-size: 12px;");
     // A fixed height keeps the virtualized list cheap with thousands of lines.
-    list.setFixedCellSize(20);
+    list.setFixedCellSize(22);
+    list.setCellFactory(
+        v ->
+            new ListCell<>() {
+              {
+                setPadding(new Insets(1, 6, 1, 6));
+              }
+
+              @Override
+              protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+              }
+            });
     setCenter(list);
     buffer.addListener(this::queueRefresh);
     refresh();

@@ -38,6 +38,8 @@ public final class FlamePane extends BorderPane {
   private final TextField search = new TextField();
   private final Label matched = new Label();
   private final Label details = new Label(" ");
+  private final Label truth = new Label();
+  private KnownAnswer knownAnswer;
   private FlameModel model;
   private Layout layout;
   private FrameRect hover;
@@ -67,7 +69,11 @@ public final class FlamePane extends BorderPane {
     HBox head = new HBox(8, title, source, gap, matched, search, reset);
     head.setPadding(new Insets(4));
     head.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-    setTop(head);
+    truth.setPadding(new Insets(0, 4, 2, 4));
+    truth.setStyle("-fx-text-fill: #0550ae;");
+    truth.setManaged(false);
+    truth.setVisible(false);
+    setTop(new javafx.scene.layout.VBox(head, truth));
     Pane holder = new Pane(canvas);
     holder.setMinSize(0, 0);
     canvas.widthProperty().bind(holder.widthProperty());
@@ -107,6 +113,27 @@ public final class FlamePane extends BorderPane {
     }
     source.setText(ConsoleBuffer.sanitize(what));
     applySearch();
+    updateTruth();
+  }
+
+  /** Shows the app's known answer next to the measured shares (null hides it). */
+  public void knownAnswer(KnownAnswer k) {
+    knownAnswer = k;
+    updateTruth();
+  }
+
+  /** The known-answer line as shown, or null. */
+  public String knownAnswerText() {
+    return truth.isVisible() ? truth.getText() : null;
+  }
+
+  private void updateTruth() {
+    boolean on = knownAnswer != null && model != null;
+    truth.setVisible(on);
+    truth.setManaged(on);
+    if (on) {
+      truth.setText(knownAnswer.describe(model.tree()));
+    }
   }
 
   public FlameModel model() {
