@@ -1,0 +1,223 @@
+/*
+ * virtio 1.x PCI transport, modern interface only (virtio spec 4.1).
+ *
+ * The device exposes its register blocks through vendor capabilities
+ * (id 0x09) naming a BAR and an offset: COMMON (1), NOTIFY (2), ISR (3),
+ * DEVICE (4).  QEMU puts them all in BAR 4.  Each block is bounds-checked
+ * against the BAR size before use.
+ *
+ * No interrupts: the driver polls the used rings from kernel threads
+ * (drivers/virtio_vsock.c), so every queue is set up with
+ * VIRTQ_AVAIL_F_NO_INTERRUPT and no MSI-X vector.  A first version;
+ * MSI-X would need a vector in the IDT dispatch (arch/x86_64/idt.c).
+ */
+#include "kernel.h"
+#include "layout.h"
+#include "mm.h"
+#include "pci.h"
+#include "string.h"
+#include "virtio.h"
+#include "x86.h"
+
+enum { CAP_COMMON = 1, CAP_NOTIFY = 2, CAP_ISR = 3, CAP_DEVICE = 4 };
+
+/* Common configuration layout. */
+#define C_DFSELECT   0x00
+#define C_DF         0x04
+#define C_GFSELECT   0x08
+#define C_GF         0x0c
+#define C_MSIX       0x10
+#define C_NUMQ       0x12
+#define C_STATUS     0x14
+#define C_GEN        0x15
+#define C_Q_SELECT   0x16
+#define C_Q_SIZE     0x18
+#define C_Q_MSIX     0x1a
+#define C_Q_ENABLE   0x1c
+#define C_Q_NOFF     0x1e
+#define C_Q_DESC     0x20
+#define C_Q_AVAIL    0x28
+#define C_Q_USED     0x30
+#define COMMON_BYTES 0x38
+
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
+#define VIRTIO_MSI_NO_VECTOR       0xffff
+
+static inline void w8(struct virtio_dev *vd, uint32_t off, uint8_t v)
+{
+    *(volatile uint8_t *)(vd->common + off) = v;
+}
+static inline void w16(struct virtio_dev *vd, uint32_t off, uint16_t v)
+{
+    *(volatile uint16_t *)(vd->common + off) = v;
+}
+static inline void w32(struct virtio_dev *vd, uint32_t off, uint32_t v)
+{
+    *(volatile uint32_t *)(vd->common + off) = v;
+}
+/* 64-bit fields as two 32-bit writes, low first (allowed by the spec). */
+static inline void w64(struct virtio_dev *vd, uint32_t off, uint64_t v)
+{
+    w32(vd, off, (uint32_t)v);
+    w32(vd, off + 4, (uint32_t)(v >> 32));
+}
+static inline uint8_t r8(struct virtio_dev *vd, uint32_t off)
+{
+    return *(volatile uint8_t *)(vd->common + off);
+}
+static inline uint16_t r16(struct virtio_dev *vd, uint32_t off)
+{
+    return *(volatile uint16_t *)(vd->common + off);
+}
+static inline uint32_t r32(struct virtio_dev *vd, uint32_t off)
+{
+    return *(volatile uint32_t *)(vd->common + off);
+}
+
+int virtio_pci_probe(struct virtio_dev *vd, struct pci_dev *p)
+{
+    memset(vd, 0, sizeof *vd);
+    vd->pci = p;
+    volatile uint8_t *bars[6] = {0};
+    uint64_t barsz[6] = {0};
+    for (uint8_t c = pci_find_cap(p, PCI_CAP_VENDOR, 0); c;
+         c = pci_find_cap(p, PCI_CAP_VENDOR, c)) {
+        uint8_t type = pci_read8(p, c + 3u);
+        uint8_t bar = pci_read8(p, c + 4u);
+        uint32_t off = pci_read32(p, c + 8u);
+        uint32_t len = pci_read32(p, c + 12u);
+        if (type < CAP_COMMON || type > CAP_DEVICE || bar > 5)
+            continue; /* PCI_CFG (5) and unknown types are not used */
+        if (!bars[bar]) {
+            bars[bar] = pci_map_bar(p, bar, &barsz[bar]);
+            if (!bars[bar])
+                continue;
+        }
+        if ((uint64_t)off + len > barsz[bar])
+            continue; /* points outside its BAR */
+        volatile uint8_t *a = bars[bar] + off;
+        switch (type) {
+        case CAP_COMMON:
+            if (!vd->common && len >= COMMON_BYTES)
+                vd->common = a;
+            break;
+        case CAP_NOTIFY:
+            if (!vd->notify_base && len >= 2) {
+                vd->notify_base = a;
+                vd->notify_len = len;
+                vd->notify_mult = pci_read32(p, c + 16u);
+            }
+            break;
+        case CAP_ISR:
+            if (!vd->isr && len >= 1)
+                vd->isr = a;
+            break;
+        case CAP_DEVICE:
+            if (!vd->devcfg) {
+                vd->devcfg = a;
+                vd->devcfg_len = len;
+            }
+            break;
+        }
+    }
+    if (!vd->common || !vd->notify_base)
+        return -1;
+    pci_enable(p);
+    return 0;
+}
+
+void virtio_reset(struct virtio_dev *vd)
+{
+    w8(vd, C_STATUS, 0);
+    /* The reset is complete when status reads back 0 (spec 4.1.4.3.2). */
+    for (int i = 0; i < 1000000 && r8(vd, C_STATUS); i++)
+        cpu_relax();
+}
+
+uint8_t virtio_status(struct virtio_dev *vd)
+{
+    return r8(vd, C_STATUS);
+}
+
+uint64_t virtio_negotiate(struct virtio_dev *vd, uint64_t want)
+{
+    virtio_reset(vd);
+    w8(vd, C_STATUS, VIRTIO_S_ACK);
+    w8(vd, C_STATUS, VIRTIO_S_ACK | VIRTIO_S_DRIVER);
+    w32(vd, C_DFSELECT, 0);
+    uint64_t have = r32(vd, C_DF);
+    w32(vd, C_DFSELECT, 1);
+    have |= (uint64_t)r32(vd, C_DF) << 32;
+    uint64_t got = have & want;
+    w32(vd, C_GFSELECT, 0);
+    w32(vd, C_GF, (uint32_t)got);
+    w32(vd, C_GFSELECT, 1);
+    w32(vd, C_GF, (uint32_t)(got >> 32));
+    w8(vd, C_STATUS, VIRTIO_S_ACK | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK);
+    if (!(r8(vd, C_STATUS) & VIRTIO_S_FEATURES_OK) || !(got & (1ULL << VIRTIO_F_VERSION_1))) {
+        w8(vd, C_STATUS, VIRTIO_S_FAILED);
+        return 0;
+    }
+    return got;
+}
+
+int virtio_setup_queue(struct virtio_dev *vd, struct virtq *q, uint16_t qindex, uint16_t max_size)
+{
+    if (qindex >= r16(vd, C_NUMQ))
+        return -1;
+    w16(vd, C_Q_SELECT, qindex);
+    uint16_t size = r16(vd, C_Q_SIZE);
+    if (size == 0)
+        return -1;
+    if (size > max_size)
+        size = max_size;
+    if (size > VIRTQ_MAX)
+        size = VIRTQ_MAX;
+    /* A power of two (split rings index with & (size - 1)). */
+    while (size & (size - 1))
+        size &= (uint16_t)(size - 1);
+    uint64_t pages = ALIGN_UP(virtq_bytes(size), PAGE_SIZE) / PAGE_SIZE;
+    uint64_t pa = pmm_alloc_contig(pages); /* zeroed */
+    if (!pa)
+        return -1;
+    virtq_init(q, P2V(pa), size, qindex);
+    q->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    uint16_t noff = r16(vd, C_Q_NOFF);
+    uint64_t at = (uint64_t)noff * vd->notify_mult;
+    if (at + 2 > vd->notify_len)
+        return -1;
+    q->notify = (volatile uint16_t *)(vd->notify_base + at);
+    w16(vd, C_Q_SIZE, size);
+    w16(vd, C_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
+    w64(vd, C_Q_DESC, pa);
+    w64(vd, C_Q_AVAIL, pa + virtq_avail_off(size));
+    w64(vd, C_Q_USED, pa + virtq_used_off(size));
+    w16(vd, C_Q_ENABLE, 1);
+    return 0;
+}
+
+void virtio_driver_ok(struct virtio_dev *vd)
+{
+    w8(vd, C_STATUS, r8(vd, C_STATUS) | VIRTIO_S_DRIVER_OK);
+}
+
+void virtio_kick(struct virtq *q)
+{
+    if (virtq_needs_notify(q))
+        *q->notify = q->qindex;
+}
+
+uint64_t virtio_cfg_read64(struct virtio_dev *vd, uint32_t off)
+{
+    if (!vd->devcfg || off + 8 > vd->devcfg_len)
+        return 0;
+    /* Both halves from one config generation (no torn read). */
+    uint32_t lo, hi;
+    uint8_t g;
+    do {
+        g = r8(vd, C_GEN);
+        lo = *(volatile uint32_t *)(vd->devcfg + off);
+        hi = *(volatile uint32_t *)(vd->devcfg + off + 4);
+    } while (g != r8(vd, C_GEN));
+    return ((uint64_t)hi << 32) | lo;
+}

@@ -1,0 +1,120 @@
+/*
+ * virtio 1.x over PCI (modern interface only) and split virtqueues.
+ *
+ * drivers/virtq.c is the pure ring logic (no MMIO, no allocation; also
+ * built into the host unit tests); drivers/virtio_pci.c is the transport.
+ */
+#ifndef VIRTIO_H
+#define VIRTIO_H
+#include <stdint.h>
+#include "pci.h"
+
+#define VIRTIO_VENDOR 0x1af4
+
+/* Device status bits. */
+#define VIRTIO_S_ACK         1
+#define VIRTIO_S_DRIVER      2
+#define VIRTIO_S_DRIVER_OK   4
+#define VIRTIO_S_FEATURES_OK 8
+#define VIRTIO_S_NEEDS_RESET 0x40
+#define VIRTIO_S_FAILED      0x80
+
+#define VIRTIO_F_VERSION_1 32
+
+/* Descriptor flags. */
+#define VIRTQ_DESC_F_NEXT  1
+#define VIRTQ_DESC_F_WRITE 2
+/* used->flags: the device does not want notifications. */
+#define VIRTQ_USED_F_NO_NOTIFY 1
+
+#define VIRTQ_MAX 256 /* our largest queue (the device may offer more) */
+
+struct virtq_desc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+};
+struct virtq_avail {
+    uint16_t flags;
+    uint16_t idx;
+    uint16_t ring[];
+};
+struct virtq_used_elem {
+    uint32_t id;
+    uint32_t len;
+};
+struct virtq_used {
+    uint16_t flags;
+    uint16_t idx;
+    struct virtq_used_elem ring[];
+};
+
+/*
+ * The driver side of one split ring.  Every chain is a single descriptor
+ * (our buffers are physically contiguous), so "head" == descriptor index.
+ * A descriptor is in flight between virtq_add and the used element that
+ * returns it; inflight[] catches a device returning an id twice or one we
+ * never gave it.
+ */
+struct virtq {
+    uint16_t size; /* power of two, <= VIRTQ_MAX */
+    uint16_t qindex;
+    struct virtq_desc *desc;
+    volatile struct virtq_avail *avail;
+    volatile struct virtq_used *used;
+    uint16_t avail_idx; /* our copy of avail->idx (we are its only writer) */
+    uint16_t last_used; /* next used element to consume */
+    uint16_t num_free;
+    uint16_t free_head;
+    uint16_t next_free[VIRTQ_MAX];
+    uint32_t buf_len[VIRTQ_MAX]; /* length posted, to bound the device's used.len */
+    uint8_t inflight[VIRTQ_MAX];
+    volatile uint16_t *notify; /* transport: where to write qindex */
+    int broken;                /* the device broke the ring protocol: stop using it */
+};
+
+/* Bytes needed for a ring of `size`, and the offsets inside it (desc at 0,
+ * avail after it, used 4-aligned after avail).  One contiguous block. */
+uint64_t virtq_bytes(uint16_t size);
+void virtq_init(struct virtq *q, void *mem, uint16_t size, uint16_t qindex);
+uint64_t virtq_avail_off(uint16_t size);
+uint64_t virtq_used_off(uint16_t size);
+/* Posts one buffer (physical address); returns its descriptor index or -1
+ * when the ring is full.  Publishes avail->idx with release ordering. */
+int virtq_add(struct virtq *q, uint64_t pa, uint32_t len, uint16_t flags);
+/* Takes the next used element: 1 and (*id, *len) if there was one, 0 if
+ * none, -1 if the device broke the protocol (q->broken is then set): more
+ * pending elements than the ring size, an id out of range or not in
+ * flight, or a length above what was posted. */
+int virtq_get_used(struct virtq *q, uint16_t *id, uint32_t *len);
+/* Index virtq_add will use next (to fill its buffer first), or -1. */
+int virtq_next_free(const struct virtq *q);
+/* Whether the device wants a notification now (after a full fence). */
+int virtq_needs_notify(const struct virtq *q);
+
+/* Transport (drivers/virtio_pci.c). */
+struct virtio_dev {
+    struct pci_dev *pci;
+    volatile uint8_t *common;
+    volatile uint8_t *notify_base;
+    volatile uint8_t *isr;
+    volatile uint8_t *devcfg;
+    uint32_t notify_mult;
+    uint32_t notify_len, devcfg_len;
+};
+/* Maps the capabilities (common, notify, ISR, device config). 0 or -1. */
+int virtio_pci_probe(struct virtio_dev *vd, struct pci_dev *p);
+/* Reset, ACK, DRIVER, offer `want` & device features, FEATURES_OK.
+ * Returns the accepted features, or 0 with status FAILED if refused. */
+uint64_t virtio_negotiate(struct virtio_dev *vd, uint64_t want);
+/* Allocates and enables queue `qindex` with at most `max_size` entries. */
+int virtio_setup_queue(struct virtio_dev *vd, struct virtq *q, uint16_t qindex, uint16_t max_size);
+void virtio_driver_ok(struct virtio_dev *vd);
+void virtio_reset(struct virtio_dev *vd);
+uint8_t virtio_status(struct virtio_dev *vd);
+/* Notifies the device about queue q if it asked to be notified. */
+void virtio_kick(struct virtq *q);
+/* Device-specific config, 64 bits at `off` (0 if outside the block). */
+uint64_t virtio_cfg_read64(struct virtio_dev *vd, uint32_t off);
+#endif
