@@ -6,6 +6,7 @@
 #include "cmdline.h"
 #include "layout.h"
 #include "mm.h"
+#include "pci.h"
 #include "sched.h"
 #include "serial.h"
 #include "trace.h"
@@ -90,6 +91,7 @@ void kmain(void)
     lapic_timer_start(SCHED_HZ);
     percpu_area[0].online = 1;
     trace_boot_done();
+    drivers_init(); /* drivers/: PCI enumeration, virtio-vsock (issue 8) */
     app_start();
     sched_idle_loop();
 }
