@@ -9,6 +9,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 
 /** VM state, the latest message, and the progress of long work with its cancel button. */
 final class StatusBar extends HBox {
@@ -26,7 +27,11 @@ final class StatusBar extends HBox {
     setStyle(
         "-fx-background-color: #e8e8e8; -fx-border-color: #c8c8c8 transparent transparent transparent;");
     vm.setStyle("-fx-font-weight: bold;");
+    // A long panic reason must not squeeze the "VM:" caption; the message takes what is left.
+    vm.setMaxWidth(560);
+    vm.setMinWidth(120);
     message.setMaxWidth(Double.MAX_VALUE);
+    message.setMinWidth(0);
     HBox.setHgrow(message, Priority.ALWAYS);
     progress.setPrefWidth(160);
     cancel.setOnAction(
@@ -35,7 +40,9 @@ final class StatusBar extends HBox {
             onCancel.run();
           }
         });
-    getChildren().addAll(new Label("VM:"), vm, message, progress, cancel);
+    Label caption = new Label("VM:");
+    caption.setMinWidth(Region.USE_PREF_SIZE);
+    getChildren().addAll(caption, vm, message, progress, cancel);
     vm(state);
     idle();
   }

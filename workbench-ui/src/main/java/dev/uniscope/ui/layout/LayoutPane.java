@@ -59,7 +59,10 @@ public final class LayoutPane extends BorderPane {
             + (info.seed().isEmpty() ? "" : "  seed " + info.seed())
             + (info.cpus() > 0 ? "  cpus " + info.cpus() : ""));
     buildId.setText(info.buildId().isEmpty() ? "?" : info.buildId());
-    source.setText(info.source().isEmpty() ? "waiting for the boot" : "from the " + info.source());
+    source.setText(
+        info.source().isEmpty()
+            ? "no layout: boot a VM or open a capture"
+            : "from the " + info.source());
     table.getItems().setAll(info.regions());
   }
 
