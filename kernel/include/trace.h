@@ -140,6 +140,12 @@ void trace_final_drain(void); /* app exit: close every current page and send wha
 void trace_layout_region(uint64_t *start, uint64_t *size, uint64_t *phys);
 void ftrace_init(void); /* boot CPU, before the APs start: every -pg call site becomes a NOP */
 
+/* Function-graph tracer: return addresses it hooked read as
+ * ftrace_return_to_handler.  For a frame-pointer walk of the *current*
+ * thread (leaf first), replaces each such address by the real one from the
+ * thread's shadow stack (as Linux's ftrace_graph_ret_addr). */
+void trace_graph_fixup(uint64_t *frames, unsigned n);
+
 /* Stop-machine IPI of the function tracer's code patching (arch/x86_64/idt.c). */
 #define VEC_TRACE_STOP 0xf1
 void trace_stop_ipi(void);

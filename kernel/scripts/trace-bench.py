@@ -133,6 +133,10 @@ def rate(args):
                 got = st["records"].get(13, 0)
                 unrep = sum(int(x) for x in re.findall(r"lost_unreported=(\d+)", con))
                 shares.append(got / events)
+                ch = re.search(r"trace: channel frames=\d+ bytes=(\d+) pages=\d+ send_ms=(\d+)", con)
+                if ch and int(ch.group(2)):
+                    print(f"  COM2: {int(ch.group(1))} bytes in {ch.group(2)} ms of sending "
+                          f"= {int(ch.group(1)) / int(ch.group(2)) / 1000:.2f} MB/s while sending")
                 print(f"  run: events={events} rate={r}/s delivered={got} "
                       f"lost_in_pages={st['lost']} lost_unreported={unrep} pages={st['pages']} "
                       f"gaps={st['gaps']} crc_errors={st['crc']} garbage={st['garbage']} "

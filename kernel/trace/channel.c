@@ -36,7 +36,7 @@ static struct ut_rx rx;
 static uint8_t hello_buf[80 + 1024 + sizeof(struct uslayout)];
 static uint32_t next_snapshot_id = 1;
 static volatile int tx_closed; /* after the final drain: nothing more is sent */
-uint64_t trace_tx_bytes, trace_tx_pages;
+uint64_t trace_tx_bytes, trace_tx_pages, trace_tx_ns;
 
 NOTRACE static void com2_write(const void *buf, uint32_t n)
 {
@@ -55,12 +55,14 @@ NOTRACE static void send_frame2(uint8_t type, const void *p1, uint32_t n1, const
                                 uint32_t n2)
 {
     struct ut_frame_hdr h;
+    uint64_t t0 = now_ns();
     ut_frame_header2(&h, type, tx_seq++, p1, n1, p2, n2);
     com2_write(&h, sizeof h);
     com2_write(p1, n1);
     if (n2)
         com2_write(p2, n2);
     trace_tx_bytes += sizeof h + n1 + n2;
+    trace_tx_ns += now_ns() - t0;
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -365,8 +367,8 @@ void trace_final_drain(void)
         printk("trace: cpu=%d pages_started=%lu pages_sent=%lu lost=%lu lost_unreported=%lu\n", c,
                r->head, r->tail, r->lost, unreported);
     }
-    printk("trace: channel frames=%u bytes=%lu pages=%lu\n", tx_seq, trace_tx_bytes,
-           trace_tx_pages);
+    printk("trace: channel frames=%u bytes=%lu pages=%lu send_ms=%lu\n", tx_seq, trace_tx_bytes,
+           trace_tx_pages, trace_tx_ns / 1000000);
     tx_closed = 1;
     mutex_unlock(&tx_lock);
 }

@@ -343,6 +343,18 @@ NOTRACE uint64_t ftrace_graph_return(void)
     return fr.ret;
 }
 
+NOTRACE void trace_graph_fixup(uint64_t *frames, unsigned n)
+{
+    uint64_t f = irq_save();
+    struct percpu *c = this_cpu();
+    struct gr_stack *g = c->current ? gr_find(c, c->current, 0) : 0;
+    uint32_t k = g ? g->depth : 0;
+    for (unsigned i = 0; i < n; i++)
+        if (frames[i] == (uint64_t)ftrace_return_to_handler && k)
+            frames[i] = g->f[--k].ret;
+    irq_restore(f);
+}
+
 /* Called after every change of the group mask. */
 void trace_groups_changed(void)
 {

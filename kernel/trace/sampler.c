@@ -57,6 +57,7 @@ NOTRACE static void sample(struct trapframe *tf, struct percpu *c)
             fp = next;
         }
     }
+    trace_graph_fixup(frames, n);
     trace_emit(EV_PROFILE_SAMPLE, &e, sizeof e, 12, frames, n * 8);
 }
 
