@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The kernel's own virtio-vsock driver (kernel/drivers/) against QEMU 7.2's vhost-user-vsock-pci
@@ -78,9 +80,13 @@ class GuestVsockDriverTest {
   }
 
   QemuVm boot(String append) throws IOException {
+    return boot(append, 2);
+  }
+
+  QemuVm boot(String append, int smp) throws IOException {
     return QemuVm.builder()
         .memory("256M")
-        .smp(2)
+        .smp(smp)
         .append(append)
         .extra(vsockArgs(backend.socketPath()))
         .start();
@@ -190,12 +196,13 @@ class GuestVsockDriverTest {
   }
 
   /** Guest-to-host throughput under TCG: the guest connects (vsock_connect) and streams. */
-  @Test
-  void streamGuestToHostThroughput() throws Exception {
+  @ParameterizedTest(name = "stream -smp {0}")
+  @ValueSource(ints = {1, 2})
+  void streamGuestToHostThroughput(int smp) throws Exception {
     int bytes = 16 << 20;
     LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
     backend.listen(5001, accepted::add);
-    try (QemuVm vm = boot("app=vsockstream port=5001 bytes=" + bytes)) {
+    try (QemuVm vm = boot("app=vsockstream port=5001 bytes=" + bytes, smp)) {
       VsockConnection c = accepted.poll(T.toSeconds(), TimeUnit.SECONDS);
       assertThat(c).as("guest connected; console: %s", vm.console().text()).isNotNull();
       long t0 = System.nanoTime();
@@ -222,8 +229,8 @@ class GuestVsockDriverTest {
                       "^vsockstream: result sent=" + bytes + " ns=(\\d+) rate_kBps=(\\d+)"),
                   T);
       System.out.printf(
-          "vsock guest->host: %d bytes, host-side %.1f MB/s, guest-side %.1f MB/s%n",
-          n, n * 1e3 / ns, Long.parseLong(m.group(2)) / 1e3);
+          "vsock guest->host -smp %d: %d bytes, host-side %.1f MB/s, guest-side %.1f MB/s%n",
+          smp, n, n * 1e3 / ns, Long.parseLong(m.group(2)) / 1e3);
       assertThat(vm.awaitExit(T).guestCode()).contains(0);
     }
   }
