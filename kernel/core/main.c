@@ -90,8 +90,10 @@ void kmain(void)
     printk("layout: block at phys 0x%lx (virt %p)\n", USLAYOUT_PHYS, (void *)&uslayout);
     lapic_timer_start(SCHED_HZ);
     percpu_area[0].online = 1;
+    /* drivers/: PCI enumeration, virtio-vsock (issue 8); before the data
+     * channel starts, which will need the device with data=vsock. */
+    drivers_init();
     trace_boot_done();
-    drivers_init(); /* drivers/: PCI enumeration, virtio-vsock (issue 8) */
     app_start();
     sched_idle_loop();
 }
