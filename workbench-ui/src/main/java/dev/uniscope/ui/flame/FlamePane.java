@@ -234,4 +234,14 @@ public final class FlamePane extends BorderPane {
     }
     return chars < 3 ? "" : s.substring(0, chars - 2) + "..";
   }
+
+  /** The drawing surface (for tests that fire mouse events at it). */
+  Canvas canvas() {
+    return canvas;
+  }
+
+  /** The hover line under the canvas. */
+  String detailsText() {
+    return details.getText();
+  }
 }

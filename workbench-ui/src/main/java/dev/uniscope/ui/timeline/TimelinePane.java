@@ -290,4 +290,14 @@ public final class TimelinePane extends BorderPane {
     double hue = Math.floorMod(key * 47, 360);
     return Color.hsb(hue, 0.45, 0.9, alpha);
   }
+
+  /** The drawing surface (for tests that fire mouse events at it). */
+  Canvas canvas() {
+    return canvas;
+  }
+
+  /** The hover line under the canvas. */
+  String detailsText() {
+    return details.getText();
+  }
 }
