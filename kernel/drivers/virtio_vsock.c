@@ -381,7 +381,7 @@ static void poll_thread(void *arg)
     }
 }
 
-int vsock_init(void)
+static int probe(void)
 {
     struct pci_dev *p = pci_find(VIRTIO_VENDOR, VSOCK_PCI_DEVICE);
     if (!p)
@@ -433,9 +433,27 @@ int vsock_init(void)
     return 0;
 }
 
+/* The device is started by its first user, not at boot: a kernel whose
+ * app never uses vsock leaves it untouched (another driver, e.g. a test
+ * playing one over qtest, may own it then). */
+int vsock_init(void)
+{
+    static struct mutex init_lock = MUTEX_INIT;
+    static int state; /* 0 not tried, 1 up, else the probe's error */
+    if (__atomic_load_n(&state, __ATOMIC_ACQUIRE))
+        return state == 1 ? 0 : state;
+    mutex_lock(&init_lock);
+    if (!state) {
+        int r = probe();
+        __atomic_store_n(&state, r == 0 ? 1 : r, __ATOMIC_RELEASE);
+    }
+    mutex_unlock(&init_lock);
+    return state == 1 ? 0 : state;
+}
+
 int vsock_available(void)
 {
-    return vs.up && !vs.broken;
+    return vsock_init() == 0 && vs.up && !vs.broken;
 }
 
 uint64_t vsock_local_cid(void)

@@ -47,8 +47,10 @@
 struct vsock_conn;
 struct vsock_listener;
 
-int vsock_init(void);           /* probe the device; drivers_init calls it */
-int vsock_available(void);      /* device up and usable */
+/* Probes and starts the device on first call (idempotent; every call
+ * below does it): 0, or VSOCK_ENODEV without a usable device. */
+int vsock_init(void);
+int vsock_available(void);      /* device up and usable (starts it) */
 uint64_t vsock_local_cid(void); /* our CID from the device config */
 
 struct vsock_listener *vsock_listen(uint32_t port); /* NULL: no device, port in use */
