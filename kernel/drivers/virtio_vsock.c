@@ -105,15 +105,22 @@ static void reap_tx(void)
 }
 
 /* A free tx descriptor, waiting (spinning; lock held) up to 1 s for the
- * device to return one.  -1 if none. */
+ * device to return one.  -1 if none.  Before waiting, the device is told
+ * about any rx buffers reposted but not yet notified: a device whose reply
+ * queue is full takes no tx until it gets rx buffers (spec 5.10.6.3.1). */
 static int tx_slot(int wait)
 {
     uint64_t t0 = now_ns();
+    int d = virtq_next_free(&vs.txq);
+    if (d >= 0)
+        return d;
+    if (wait)
+        virtio_kick(&vs.rxq);
     for (;;) {
         if (vs.broken)
             return -1;
         reap_tx();
-        int d = virtq_next_free(&vs.txq);
+        d = virtq_next_free(&vs.txq);
         if (d >= 0 || !wait || now_ns() - t0 > TX_SLOT_WAIT_NS)
             return d;
         cpu_relax();
@@ -340,8 +347,10 @@ static int poll_locked(void)
         progress = 1;
     uint16_t id;
     uint32_t len;
-    int r;
-    while ((r = virtq_get_used(&vs.rxq, &id, &len)) > 0) {
+    int r = 0;
+    /* At most one ring's worth per call, so a host that keeps sending
+     * cannot keep us here forever. */
+    for (int n = 0; n < vs.rxq.size && (r = virtq_get_used(&vs.rxq, &id, &len)) > 0; n++) {
         uint64_t pa = vs.rx_pa[id];
         rx_packet(P2V(pa), len);
         int d = virtq_add(&vs.rxq, pa, RX_BUF, VIRTQ_DESC_F_WRITE);
