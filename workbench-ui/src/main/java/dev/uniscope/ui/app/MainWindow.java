@@ -1,13 +1,11 @@
 package dev.uniscope.ui.app;
 
 import dev.uniscope.core.symbols.LayoutBlock;
-import dev.uniscope.flamegraph.layout.FrameRect;
 import dev.uniscope.flamegraph.model.StackTree;
 import dev.uniscope.ui.capture.FileLoader;
 import dev.uniscope.ui.capture.OpenedFile;
 import dev.uniscope.ui.console.ConsoleBuffer;
 import dev.uniscope.ui.console.ConsolePane;
-import dev.uniscope.ui.flame.FlameModel;
 import dev.uniscope.ui.flame.FlamePane;
 import dev.uniscope.ui.flame.KnownAnswer;
 import dev.uniscope.ui.layout.ConsoleLayout;
@@ -20,9 +18,7 @@ import dev.uniscope.ui.vm.VmState;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import javafx.application.Platform;
@@ -57,6 +53,9 @@ final class MainWindow {
   private final ConsoleLayout consoleLayout = new ConsoleLayout();
   private LayoutInfo blockLayout = LayoutInfo.EMPTY;
   private LiveRun live;
+  // Set when an opened file took over a view, so a live run no longer repaints it.
+  private boolean fileFlame;
+  private boolean fileTimeline;
   private String mode = "none";
   private Path kernel;
 
@@ -180,6 +179,8 @@ final class MainWindow {
     switch (f) {
       case OpenedFile.Capture c -> {
         mode = "capture";
+        fileFlame = true;
+        fileTimeline = true;
         flamePane.show(
             c.flame(), "capture " + c.file().getFileName() + ", " + c.samples() + " samples");
         timelinePane.show(c.timeline());
@@ -202,6 +203,7 @@ final class MainWindow {
         status.message(String.join("; ", msg));
       }
       case OpenedFile.Folded fo -> {
+        fileFlame = true;
         if (!"live".equals(mode)) {
           mode = "folded";
         }
@@ -255,19 +257,31 @@ final class MainWindow {
       LayoutInfo info = LayoutInfo.of(block);
       Platform.runLater(
           () -> {
-            blockLayout = info;
-            layoutPane.show(blockLayout.orElse(consoleLayoutInfo()));
+            if (!fileTimeline) {
+              blockLayout = info;
+              layoutPane.show(blockLayout.orElse(consoleLayoutInfo()));
+            }
           });
     }
 
     @Override
     public void timeline(TimelineSnapshot snapshot) {
-      Platform.runLater(() -> timelinePane.show(snapshot));
+      Platform.runLater(
+          () -> {
+            if (!fileTimeline) {
+              timelinePane.show(snapshot);
+            }
+          });
     }
 
     @Override
     public void profile(StackTree tree, long samples) {
-      Platform.runLater(() -> flamePane.show(tree, "live profile, " + samples + " samples"));
+      Platform.runLater(
+          () -> {
+            if (!fileFlame) {
+              flamePane.show(tree, "live profile, " + samples + " samples");
+            }
+          });
     }
 
     @Override
@@ -307,42 +321,18 @@ final class MainWindow {
 
   /** What the panes hold, for the screenshot's sidecar. */
   UiState state(int width, int height, boolean complete) {
-    LayoutInfo l = layoutPane.shown();
-    FlameModel fm = flamePane.model();
-    List<String> top = new ArrayList<>();
-    if (fm != null) {
-      List<FrameRect> rects = new ArrayList<>(fm.layout(1000).rects());
-      rects.removeIf(r -> r.depth() == 0);
-      rects.sort(Comparator.comparingLong(FrameRect::samples).reversed());
-      for (FrameRect r : rects.subList(0, Math.min(10, rects.size()))) {
-        top.add(ConsoleBuffer.sanitize(r.label()) + " " + r.samples());
-      }
-    }
-    TimelineSnapshot ts = timelinePane.snapshot();
-    List<String> lines = console.lines();
-    VmState vm = status.vmState();
-    return new UiState(
+    return UiState.of(
         width,
         height,
         complete,
         mode,
-        vm.label(),
-        vm instanceof VmState.Ended e ? e.exitStatus() : -1,
+        status.vmState(),
         status.messageText(),
-        lines.size(),
-        console.firstStartingWith("uniscope: kernel"),
-        console.firstStartingWith("app: exit"),
-        lines.subList(0, Math.min(20, lines.size())),
-        l.slide() == null ? null : String.format(Locale.ROOT, "0x%x", l.slide()),
-        l.base() == null ? null : String.format(Locale.ROOT, "0x%x", l.base()),
-        l.buildId(),
-        l.regions().size(),
-        fm == null ? 0 : fm.totalSamples(),
-        fm == null ? 0 : fm.tree().size(),
-        top,
+        console,
+        layoutPane.shown(),
+        flamePane.model(),
         flamePane.knownAnswerText(),
-        ts == null ? 0 : ts.cpus(),
-        ts == null ? 0 : ts.events());
+        timelinePane.snapshot());
   }
 
   /** Kills the VM (if any); called when the window closes. */

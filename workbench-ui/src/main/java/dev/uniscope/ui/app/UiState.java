@@ -1,6 +1,15 @@
 package dev.uniscope.ui.app;
 
+import dev.uniscope.flamegraph.layout.FrameRect;
+import dev.uniscope.ui.console.ConsoleBuffer;
+import dev.uniscope.ui.flame.FlameModel;
+import dev.uniscope.ui.layout.LayoutInfo;
+import dev.uniscope.ui.timeline.TimelineSnapshot;
+import dev.uniscope.ui.vm.VmState;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The window's state written beside a screenshot ({@code PNG.json}), so a test can check what the
@@ -41,4 +50,52 @@ public record UiState(
     List<String> flameTopFrames,
     String knownAnswer,
     int timelineCpus,
-    long timelineSpans) {}
+    long timelineSpans) {
+
+  /** Collects the panes' content (FX thread). */
+  static UiState of(
+      int width,
+      int height,
+      boolean complete,
+      String mode,
+      VmState vm,
+      String status,
+      ConsoleBuffer console,
+      LayoutInfo l,
+      FlameModel fm,
+      String knownAnswer,
+      TimelineSnapshot ts) {
+    List<String> top = new ArrayList<>();
+    if (fm != null) {
+      List<FrameRect> rects = new ArrayList<>(fm.layout(1000).rects());
+      rects.removeIf(r -> r.depth() == 0);
+      rects.sort(Comparator.comparingLong(FrameRect::samples).reversed());
+      for (FrameRect r : rects.subList(0, Math.min(10, rects.size()))) {
+        top.add(ConsoleBuffer.sanitize(r.label()) + " " + r.samples());
+      }
+    }
+    List<String> lines = console.lines();
+    return new UiState(
+        width,
+        height,
+        complete,
+        mode,
+        vm.label(),
+        vm instanceof VmState.Ended e ? e.exitStatus() : -1,
+        status,
+        lines.size(),
+        console.firstStartingWith("uniscope: kernel"),
+        console.firstStartingWith("app: exit"),
+        lines.subList(0, Math.min(20, lines.size())),
+        l.slide() == null ? null : String.format(Locale.ROOT, "0x%x", l.slide()),
+        l.base() == null ? null : String.format(Locale.ROOT, "0x%x", l.base()),
+        l.buildId(),
+        l.regions().size(),
+        fm == null ? 0 : fm.totalSamples(),
+        fm == null ? 0 : fm.tree().size(),
+        top,
+        knownAnswer,
+        ts == null ? 0 : ts.cpus(),
+        ts == null ? 0 : ts.events());
+  }
+}
