@@ -436,8 +436,11 @@ static int probe(void)
     }
     virtio_kick(&vs.rxq);
     vs.up = 1;
-    printk("vsock: %02x:%02x.%x cid %lu features 0x%lx rxq %u txq %u (polled)\n", p->bus, p->dev,
-           p->fn, vs.cid, feat, vs.rxq.size, vs.txq.size);
+    /* Every BAR is mapped at hhdm_base + its physical address. */
+    printk("vsock: %02x:%02x.%x cid %lu features 0x%lx common cfg at phys 0x%lx rxq %u txq %u "
+           "(polled)\n",
+           p->bus, p->dev, p->fn, vs.cid, feat, (uint64_t)vs.vd.common - hhdm_base, vs.rxq.size,
+           vs.txq.size);
     thread_create("vsock/poll", poll_thread, 0, -1);
     return 0;
 }
