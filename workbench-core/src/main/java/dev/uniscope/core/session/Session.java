@@ -6,7 +6,6 @@ import dev.uniscope.core.qmp.QmpClient;
 import dev.uniscope.core.qmp.QmpException;
 import dev.uniscope.trace.session.TraceSession;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +37,7 @@ public final class Session implements AutoCloseable {
   private final QmpClient qmp;
   private final DataChannel data;
   private final ConsoleLog console;
+  private final QemuStderr stderr;
   private final PanicGuard guard;
   private final LiveModels models;
   private final long startNanos;
@@ -52,6 +52,7 @@ public final class Session implements AutoCloseable {
       QmpClient qmp,
       DataChannel data,
       ConsoleLog console,
+      QemuStderr stderr,
       PanicGuard guard,
       LiveModels models) {
     this.config = config;
@@ -61,6 +62,7 @@ public final class Session implements AutoCloseable {
     this.qmp = qmp;
     this.data = data;
     this.console = console;
+    this.stderr = stderr;
     this.guard = guard;
     this.models = models;
     this.startNanos = System.nanoTime();
@@ -85,15 +87,12 @@ public final class Session implements AutoCloseable {
       cmd = cmd.withGdbSocket(dir.resolve("gdb.sock"));
     }
     ConsoleLog console = new ConsoleLog(listener::consoleLine);
+    QemuStderr stderr = new QemuStderr(listener::note);
     QemuProcess qemu = null;
     QmpClient qmp = null;
     DataChannel data = null;
     try {
-      qemu =
-          QemuProcess.start(
-              cmd,
-              console,
-              bytes -> listener.note("qemu: " + new String(bytes, StandardCharsets.UTF_8).trim()));
+      qemu = QemuProcess.start(cmd, console, stderr);
       qemu.awaitSocket(dataSock, START_TIMEOUT);
       qemu.awaitSocket(qmpSock, START_TIMEOUT);
       LiveModels models = new LiveModels();
@@ -103,7 +102,7 @@ public final class Session implements AutoCloseable {
       qmp = QmpClient.connect(qmpSock, START_TIMEOUT);
       PanicGuard guard = PanicGuard.watch(qmp, config.dumpFile(), listener::note);
       qmp.cont();
-      return new Session(config, listener, dir, qemu, qmp, data, console, guard, models);
+      return new Session(config, listener, dir, qemu, qmp, data, console, stderr, guard, models);
     } catch (TimeoutException | QmpException e) {
       closeQuietly(data, qmp, qemu);
       QemuProcess.deleteDir(dir);
@@ -196,6 +195,9 @@ public final class Session implements AutoCloseable {
     }
     if (st.guestCode().isPresent()) {
       return new SessionOutcome.AppExited(st.guestCode().get());
+    }
+    if (cancelled || stderr.signalled()) {
+      return new SessionOutcome.Cancelled();
     }
     // A kernel that printed its panic report and then powered off (no pvpanic event seen).
     return console.panicReason().isEmpty()
