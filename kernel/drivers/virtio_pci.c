@@ -214,10 +214,11 @@ uint64_t virtio_cfg_read64(struct virtio_dev *vd, uint32_t off)
     /* Both halves from one config generation (no torn read). */
     uint32_t lo, hi;
     uint8_t g;
-    do {
+    int tries = 0;
+    do { /* bounded: a device that keeps changing its config gets the last read */
         g = r8(vd, C_GEN);
         lo = *(volatile uint32_t *)(vd->devcfg + off);
         hi = *(volatile uint32_t *)(vd->devcfg + off + 4);
-    } while (g != r8(vd, C_GEN));
+    } while (g != r8(vd, C_GEN) && ++tries < 100);
     return ((uint64_t)hi << 32) | lo;
 }

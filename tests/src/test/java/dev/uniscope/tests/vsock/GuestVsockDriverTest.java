@@ -148,6 +148,9 @@ class GuestVsockDriverTest {
               Pattern.compile("^vsockecho: result conn=0 bytes_in=1048576 bytes_out=1048576 err=0"),
               T);
 
+      // A port nobody listens on: the guest answers the REQUEST with RST.
+      assertThat(backend.connect(PORT + 1)).failsWithin(T);
+
       // 2. Through a Unix socket (what a COM2-style client sees).
       try (UnixPortExposer exp =
               UnixPortExposer.exposeGuestPort(backend, PORT, dir.resolve("echo.sock"), T);
@@ -193,6 +196,15 @@ class GuestVsockDriverTest {
     assertThat(backend.connectionCount()).isZero();
     assertThat(backend.frontEndConnected()).isFalse();
     c.close();
+  }
+
+  @Test
+  void guestConnectToAPortNobodyListensOnIsRefused() throws Exception {
+    try (QemuVm vm = boot("app=vsockstream port=5999 bytes=1000")) {
+      vm.console().awaitLine(Pattern.compile("^vsockstream: connect to port 5999 failed: -111"), T);
+      assertThat(vm.awaitExit(T).guestCode()).contains(1);
+    }
+    assertThat(backend.connectionCount()).isZero();
   }
 
   /** Guest-to-host throughput under TCG: the guest connects (vsock_connect) and streams. */
