@@ -133,9 +133,10 @@ public final class TimelinePane extends BorderPane {
     g.setFont(Font.font("monospace", 11));
     axis(g, plotW, h);
     double y = AXIS + 4;
-    if (snap.markers().size() > 0) {
+    if (snap.hasMarkers()) {
       label(g, "markers", y + RUN / 2);
       lane(g, snap.markers(), y, RUN, plotW, Long.MIN_VALUE, true);
+      instantMarkers(g, y, plotW);
       y += LANE;
     }
     for (int c = 0; c < snap.cpus() && y < h; c++) {
@@ -178,6 +179,30 @@ public final class TimelinePane extends BorderPane {
     }
   }
 
+  /** One tick per pixel column that holds instant markers, however many it holds. */
+  private void instantMarkers(GraphicsContext g, double y, int plotW) {
+    long[] ts = snap.markerTs();
+    g.setFill(Color.rgb(90, 60, 160));
+    int lastColumn = -1;
+    int lastHead = Integer.MIN_VALUE;
+    for (int i = snap.firstMarkerAtOrAfter(window.from());
+        i < ts.length && ts[i] <= window.to();
+        i++) {
+      int c = (int) window.toX(ts[i], plotW);
+      if (c == lastColumn) {
+        continue;
+      }
+      lastColumn = c;
+      double x = GUTTER + c;
+      g.fillRect(x, y + 2, 1, RUN - 2);
+      // Heads only where they do not overlap, so a dense burst stays readable.
+      if (c - lastHead >= 7) {
+        lastHead = c;
+        g.fillPolygon(new double[] {x - 3, x + 4, x + 0.5}, new double[] {y, y, y + 5}, 3);
+      }
+    }
+  }
+
   private void axis(GraphicsContext g, int plotW, double h) {
     long span = window.span();
     // About one label per 110 px, so "+1.250 s" labels never overlap.
@@ -212,8 +237,12 @@ public final class TimelinePane extends BorderPane {
     long t = window.toTime(x - GUTTER, plotWidth());
     int row = (int) Math.floor((y - AXIS - 4) / LANE);
     String at = "+" + duration(t - snap.firstTs());
-    if (snap.markers().size() > 0) {
+    if (snap.hasMarkers()) {
       if (row == 0) {
+        String instant = markerNear(x);
+        if (instant != null) {
+          return at + "  marker " + instant;
+        }
         int i = spanAt(snap.markers(), t);
         return i < 0
             ? at
@@ -242,6 +271,17 @@ public final class TimelinePane extends BorderPane {
         + (tid != 0 ? " (tid " + tid + ")" : "")
         + " for "
         + duration(s.duration(i));
+  }
+
+  /** The name of an instant marker within 3 px of {@code x}, or null. */
+  private String markerNear(double x) {
+    double plot = plotWidth();
+    long from = window.toTime(x - GUTTER - 3, plot);
+    long to = window.toTime(x - GUTTER + 3, plot);
+    int i = snap.firstMarkerAtOrAfter(from);
+    return i < snap.markerTs().length && snap.markerTs()[i] <= to
+        ? snap.markerName(snap.markerNames()[i])
+        : null;
   }
 
   /** The last span starting at or before {@code t} that still covers it, or -1. */

@@ -1,5 +1,7 @@
 package dev.uniscope.ui.timeline;
 
+import dev.uniscope.core.analysis.timeline.InstantKind;
+import dev.uniscope.core.analysis.timeline.Instants;
 import dev.uniscope.core.analysis.timeline.Spans;
 import dev.uniscope.core.analysis.timeline.Timeline;
 import java.util.ArrayList;
@@ -13,6 +15,8 @@ import java.util.Map;
  * @param cpuSlices per CPU, who ran when (key = tid, 0 = idle)
  * @param irqSpans per CPU, IRQ handler spans (key = vector)
  * @param markers app marker slices of every thread (key = name id)
+ * @param markerTs times of the app's instant markers ({@code trace_marker}), ascending
+ * @param markerNames name ids of those markers
  * @param events events appended to the timeline so far (approximate: slices plus spans)
  */
 public record TimelineSnapshot(
@@ -22,6 +26,8 @@ public record TimelineSnapshot(
     List<Spans> cpuSlices,
     List<Spans> irqSpans,
     Spans markers,
+    long[] markerTs,
+    long[] markerNames,
     Map<Integer, String> threadNames,
     long events) {
 
@@ -38,6 +44,21 @@ public record TimelineSnapshot(
       events += s.size() + i.size();
     }
     Spans markers = t.markerSlices();
+    Instants points = t.instants();
+    int count = 0;
+    for (int i = 0; i < points.size(); i++) {
+      if (points.kind(i) == InstantKind.MARKER) {
+        count++;
+      }
+    }
+    long[] ts = new long[count];
+    long[] names = new long[count];
+    for (int i = 0, j = 0; i < points.size(); i++) {
+      if (points.kind(i) == InstantKind.MARKER) {
+        ts[j] = points.ts(i);
+        names[j++] = points.key(i);
+      }
+    }
     return new TimelineSnapshot(
         t,
         t.firstTs(),
@@ -45,8 +66,27 @@ public record TimelineSnapshot(
         List.copyOf(slices),
         List.copyOf(irqs),
         markers,
+        ts,
+        names,
         t.threadNames(),
-        events + markers.size());
+        events + markers.size() + count);
+  }
+
+  /** Whether there is anything for the marker lane. */
+  public boolean hasMarkers() {
+    return markers.size() > 0 || markerTs.length > 0;
+  }
+
+  /** Index of the first instant marker at or after {@code ts}. */
+  public int firstMarkerAtOrAfter(long ts) {
+    int i = java.util.Arrays.binarySearch(markerTs, ts);
+    if (i < 0) {
+      return -i - 1;
+    }
+    while (i > 0 && markerTs[i - 1] == ts) {
+      i--;
+    }
+    return i;
   }
 
   public boolean empty() {
