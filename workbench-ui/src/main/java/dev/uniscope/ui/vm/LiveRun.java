@@ -61,8 +61,8 @@ public final class LiveRun implements AutoCloseable {
   private volatile Symbols symbols;
   private volatile Session session;
   private volatile boolean closed;
-  private Path dir;
-  private Thread thread;
+  private volatile Path dir;
+  private volatile Thread thread;
   private long lastTimeline;
 
   public LiveRun(Path kernel, String app, Observer observer) {
