@@ -6,6 +6,7 @@
  */
 #ifndef VIRTIO_H
 #define VIRTIO_H
+#include <stddef.h>
 #include <stdint.h>
 #include "pci.h"
 
@@ -115,6 +116,10 @@ void virtio_reset(struct virtio_dev *vd);
 uint8_t virtio_status(struct virtio_dev *vd);
 /* Notifies the device about queue q if it asked to be notified. */
 void virtio_kick(struct virtq *q);
+/* virtio-rng (drivers/virtio_rng.c): up to len bytes of device entropy
+ * (started on first use); the count, or -1 without a device. */
+long virtio_rng_read(void *buf, size_t len);
+
 /* Device-specific config, 64 bits at `off` (0 if outside the block). */
 uint64_t virtio_cfg_read64(struct virtio_dev *vd, uint32_t off);
 #endif

@@ -1,0 +1,88 @@
+/*
+ * virtio-rng (virtio spec 5.4): one queue; the driver posts device-writable
+ * buffers and the device fills them with entropy (used.len = bytes
+ * written, checked against what was posted).
+ *
+ * Why it cannot feed KASLR: the layout is chosen in the early stage
+ * (kaslr/early.c), before relocation, paging of the direct map, the
+ * scheduler and PCI exist; by the time a PCI driver can run, the kernel,
+ * heap, stack and direct-map bases are fixed.  It can only seed later
+ * randomness (e.g. per-thread stack gaps or a future kernel PRNG); nothing
+ * consumes it yet.  RDRAND (or the TSC) remains KASLR's source.
+ *
+ * Started on first use, polled (like virtio_vsock.c), one request at a time.
+ */
+#include "kernel.h"
+#include "layout.h"
+#include "mm.h"
+#include "pci.h"
+#include "sched.h"
+#include "string.h"
+#include "virtio.h"
+
+#define RNG_MODERN       0x1044 /* virtio 1.x id 4 */
+#define RNG_TRANSITIONAL 0x1005 /* QEMU's default on the root bus; has the modern caps too */
+#define RNG_BUF          4096
+#define RNG_TIMEOUT_NS   (1000 * 1000000ULL)
+
+static struct {
+    struct mutex lock;
+    int state; /* 0 untried, 1 up, -1 none */
+    struct virtio_dev vd;
+    struct virtq q;
+    uint64_t buf_pa;
+} rng = {.lock = MUTEX_INIT};
+
+static int probe(void)
+{
+    struct pci_dev *p = pci_find(VIRTIO_VENDOR, RNG_MODERN);
+    if (!p)
+        p = pci_find(VIRTIO_VENDOR, RNG_TRANSITIONAL);
+    if (!p || virtio_pci_probe(&rng.vd, p))
+        return -1;
+    if (!virtio_negotiate(&rng.vd, 1ULL << VIRTIO_F_VERSION_1) ||
+        virtio_setup_queue(&rng.vd, &rng.q, 0, 8)) {
+        virtio_reset(&rng.vd);
+        return -1;
+    }
+    rng.buf_pa = pmm_alloc();
+    virtio_driver_ok(&rng.vd);
+    printk("virtio-rng: %02x:%02x.%x up (polled)\n", p->bus, p->dev, p->fn);
+    return 0;
+}
+
+/* Fills buf with up to len bytes of device entropy; returns the count (may
+ * be short if the device stalls for a second), or -1 without a device. */
+long virtio_rng_read(void *buf, size_t len)
+{
+    uint8_t *out = buf;
+    size_t done = 0;
+    mutex_lock(&rng.lock);
+    if (!rng.state)
+        rng.state = probe() == 0 ? 1 : -1;
+    if (rng.state != 1) {
+        mutex_unlock(&rng.lock);
+        return -1;
+    }
+    while (done < len && !rng.q.broken) {
+        uint32_t want = len - done < RNG_BUF ? (uint32_t)(len - done) : RNG_BUF;
+        if (virtq_add(&rng.q, rng.buf_pa, want, VIRTQ_DESC_F_WRITE) < 0)
+            break;
+        virtio_kick(&rng.q);
+        uint16_t id;
+        uint32_t got = 0;
+        int r;
+        uint64_t t0 = now_ns();
+        while ((r = virtq_get_used(&rng.q, &id, &got)) == 0 && now_ns() - t0 < RNG_TIMEOUT_NS)
+            sched_yield();
+        if (r != 1) {
+            /* Timed out (the buffer stays posted; the ring is given up) or broken. */
+            rng.q.broken = 1;
+            break;
+        }
+        memcpy(out + done, P2V(rng.buf_pa), got); /* got <= want: checked by virtq_get_used */
+        done += got;
+    }
+    mutex_unlock(&rng.lock);
+    return (long)done;
+}
