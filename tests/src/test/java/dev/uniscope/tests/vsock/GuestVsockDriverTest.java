@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the built-in Java back-end: the guest app {@code vsockecho} listens, the host connects
  * through the back-end and through a {@link UnixPortExposer}; bytes round-trip with more than the
  * 256 KiB of credit in flight; a killed QEMU leaves the host side clean. {@code vsockstream}
- * measures guest-to-host throughput.
+ * measures guest-to-host throughput. {@code rngread} checks the same transport with virtio-rng.
  */
 @Timeout(600)
 class GuestVsockDriverTest {
@@ -205,6 +205,23 @@ class GuestVsockDriverTest {
       assertThat(vm.awaitExit(T).guestCode()).contains(1);
     }
     assertThat(backend.connectionCount()).isZero();
+  }
+
+  /** The same virtio-pci transport drives virtio-rng (kernel/drivers/virtio_rng.c). */
+  @ParameterizedTest(name = "virtio-rng {0}")
+  @ValueSource(strings = {"virtio-rng-pci", "virtio-rng-pci,disable-legacy=on"})
+  void virtioRngFillsBuffers(String device) throws Exception {
+    try (QemuVm vm =
+        QemuVm.builder()
+            .memory("256M")
+            .append("app=rngread bytes=262144")
+            .extra("-device", device)
+            .start()) {
+      vm.console().awaitLine(Pattern.compile("^rngread: result bytes=262144 distinct=256"), T);
+      Matcher first = vm.console().awaitLine(Pattern.compile("^rngread: first=([0-9a-f]{32})"), T);
+      assertThat(first.group(1)).isNotEqualTo("0".repeat(32));
+      assertThat(vm.awaitExit(T).guestCode()).contains(0);
+    }
   }
 
   /** Guest-to-host throughput under TCG: the guest connects (vsock_connect) and streams. */
