@@ -79,36 +79,41 @@ final class CaptureRun implements Callable<Integer> {
     err.printf(
         "uniscope: booting %s with '%s' on %d vCPU(s), capturing to %s%n",
         config.kernel(), config.cmdline(), config.smp(), config.capture());
-    SessionResult result;
     CountDownLatch finished = new CountDownLatch(1);
-    try (Session session = Session.launch(config, listener)) {
-      // Ctrl-C: stop the VM and let await() finish the capture file before the JVM exits.
-      Thread hook =
-          new Thread(
-              () -> {
-                session.cancel();
-                try {
-                  finished.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "uniscope-cancel");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+    Thread[] hook = new Thread[1];
+    try {
+      SessionResult result;
+      try (Session session = Session.launch(config, listener)) {
+        // Ctrl-C: stop the VM and let the run finish the capture file, remove the session
+        // directory and print the summary before the JVM exits.
+        hook[0] =
+            new Thread(
+                () -> {
+                  session.cancel();
+                  try {
+                    finished.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "uniscope-cancel");
+        Runtime.getRuntime().addShutdownHook(hook[0]);
         result = session.await();
       } finally {
-        finished.countDown();
         bar.clear();
+      }
+      summary(result);
+      return exitCode(result.outcome());
+    } finally {
+      finished.countDown();
+      if (hook[0] != null) {
         try {
-          Runtime.getRuntime().removeShutdownHook(hook);
+          Runtime.getRuntime().removeShutdownHook(hook[0]);
         } catch (IllegalStateException e) {
           // already shutting down
         }
       }
     }
-    summary(result);
-    return exitCode(result.outcome());
   }
 
   private void summary(SessionResult r) throws Exception {
