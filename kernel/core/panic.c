@@ -112,7 +112,13 @@ static void backtrace_from(uint64_t rip, uint64_t rbp, uint64_t rsp)
             if (mov && off <= mov)
                 slot = rsp + 8; /* %rbp pushed, frame not established */
         }
+        /* gcc may also schedule work before `push %rbp` (seen under -mfentry),
+         * so the code bytes can mislead; but a %rbp pushed and not yet
+         * replaced equals %rbp itself, and then the caller is one slot up. */
         uint64_t ret_off;
+        if (!(slot && frame_ok(slot) && ksym_lookup(*(uint64_t *)slot, &ret_off)) &&
+            frame_ok(rsp) && *(uint64_t *)rsp == rbp)
+            slot = rsp + 8;
         if (slot && frame_ok(slot) && ksym_lookup(*(uint64_t *)slot, &ret_off)) {
             uint64_t ret = *(uint64_t *)slot;
             printk("  #%d 0x%016lx ", i++, ret);
