@@ -26,6 +26,7 @@ void lapic_init(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_timer_start(uint32_t hz);
+void lapic_timer_oneshot_ns(uint64_t ns); /* trace/sampler.c */
 void lapic_send_ipi(uint32_t apic_id, uint32_t vector);
 void lapic_send_nmi_all_others(void);
 void lapic_send_init(uint32_t apic_id);

@@ -13,7 +13,8 @@ struct trace_cpu {
     volatile int timer_reprog; /* sampler rate changed: reprogram this CPU's LAPIC timer */
     uint64_t next_tick_ns;     /* next scheduler tick (when the timer runs faster) */
     uint64_t next_sample_ns;
-    uint32_t timer_hz; /* rate the LAPIC timer runs at on this CPU */
+    uint32_t timer_hz; /* one-shot mean rate of this CPU's LAPIC timer; 0 = periodic SCHED_HZ */
+    uint64_t rng;      /* sampler jitter */
     uint32_t graph_depth;
 };
 

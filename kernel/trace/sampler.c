@@ -1,13 +1,18 @@
 /*
  * Sampling profiler and the timer side of tracing.
  *
- * Source: the LAPIC timer itself.  With the profiler off it runs at
- * SCHED_HZ (250 Hz) and every interrupt is a scheduler tick.  With the
- * profiler at `hz`, each CPU reprograms its own LAPIC timer to
- * max(hz, SCHED_HZ); every interrupt may take a sample (when its sample
- * deadline passed) and the scheduler tick is derived by time (every
- * 1/SCHED_HZ s), so time slices and sleeps keep their length.  A rate
- * change is a per-CPU request acted on at that CPU's next interrupt.
+ * Source: the LAPIC timer itself.  With the profiler off it runs periodic
+ * at SCHED_HZ (250 Hz) and every interrupt is a scheduler tick.  With the
+ * profiler at `hz` >= SCHED_HZ, each CPU switches its own LAPIC timer to
+ * one-shot mode and re-arms it at every interrupt with a period drawn
+ * uniformly from [0.75, 1.25] x 1/hz (mean rate hz): a fixed period aliases
+ * with periodic work (a 997 Hz sampler against a 500 us work pattern gave
+ * wrong shares), a jittered one does not.  Every interrupt takes a sample;
+ * the scheduler tick is derived by time (every 1/SCHED_HZ s), so time
+ * slices and sleeps keep their length.  Below SCHED_HZ the timer stays
+ * periodic at 250 Hz and a sample is taken when its (jittered) deadline
+ * has passed.  A rate change is a per-CPU request acted on at that CPU's
+ * next interrupt.
  *
  * A sample records the interrupted RIP, the thread, and the frame-pointer
  * chain of the interrupted context (leaf first, RIP not repeated, at most
@@ -61,6 +66,23 @@ NOTRACE static void sample(struct trapframe *tf, struct percpu *c)
     trace_emit(EV_PROFILE_SAMPLE, &e, sizeof e, 12, frames, n * 8);
 }
 
+/* xorshift64 per CPU, seeded from the TSC */
+NOTRACE static uint64_t jitter_rand(struct trace_cpu *tc)
+{
+    uint64_t x = tc->rng ? tc->rng : rdtsc() | 1;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    tc->rng = x;
+    return x;
+}
+
+/* period x [0.75, 1.25) */
+NOTRACE static uint64_t jittered(struct trace_cpu *tc, uint64_t period)
+{
+    return period * 3 / 4 + (jitter_rand(tc) >> 11) % (period / 2 + 1);
+}
+
 /* Every LAPIC timer interrupt (interrupts off).  Returns 1 when the
  * scheduler tick is due. */
 NOTRACE int trace_timer_irq(struct trapframe *tf)
@@ -70,29 +92,30 @@ NOTRACE int trace_timer_irq(struct trapframe *tf)
     uint32_t hz = trace_on(TG_PROFILE) ? trace_sample_hz : 0;
     if (tc->timer_reprog) {
         tc->timer_reprog = 0;
-        uint32_t want = hz > SCHED_HZ ? hz : SCHED_HZ;
-        if (want != (tc->timer_hz ? tc->timer_hz : SCHED_HZ)) {
-            lapic_timer_start(want);
+        uint32_t want = hz >= SCHED_HZ ? hz : 0; /* 0: periodic at SCHED_HZ */
+        if (want != tc->timer_hz) {
             tc->timer_hz = want;
+            if (!want)
+                lapic_timer_start(SCHED_HZ);
         }
         tc->next_tick_ns = now_ns() + TICK_NS;
     }
-    uint64_t now = 0;
-    if (hz && tc->timer_hz == hz) {
-        sample(tf, c); /* the timer runs at the sampling rate */
+    if (tc->timer_hz) {
+        /* one-shot mode: re-arm first, whatever happens below */
+        lapic_timer_oneshot_ns(jittered(tc, 1000000000ull / tc->timer_hz));
+        if (hz)
+            sample(tf, c);
     } else if (hz) {
-        now = now_ns();
+        uint64_t now = now_ns();
         if (now >= tc->next_sample_ns) {
-            uint64_t period = 1000000000ull / hz;
-            tc->next_sample_ns =
-                tc->next_sample_ns + period > now ? tc->next_sample_ns + period : now + period / 2;
+            tc->next_sample_ns = now + jittered(tc, 1000000000ull / hz);
             sample(tf, c);
         }
-    }
-    if (tc->timer_hz <= SCHED_HZ)
         return 1;
-    if (!now)
-        now = now_ns();
+    } else {
+        return 1;
+    }
+    uint64_t now = now_ns();
     if (now + TICK_NS / 8 < tc->next_tick_ns)
         return 0;
     tc->next_tick_ns += TICK_NS;

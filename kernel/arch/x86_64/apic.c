@@ -116,6 +116,16 @@ void lapic_timer_set_rate(uint32_t per_sec)
     timer_per_sec = per_sec;
 }
 
+/* One-shot: one interrupt after `ns` nanoseconds; the sampling profiler
+ * re-arms it at every interrupt with a jittered period (trace/sampler.c). */
+void lapic_timer_oneshot_ns(uint64_t ns)
+{
+    uint64_t count = (uint64_t)timer_per_sec * ns / 1000000000ull;
+    *reg(LAPIC_TIMER_DIV) = 3;
+    *reg(LAPIC_LVT_TIMER) = VEC_TIMER; /* one-shot */
+    *reg(LAPIC_TIMER_INIT) = count ? (uint32_t)count : 1;
+}
+
 void lapic_timer_start(uint32_t hz)
 {
     *reg(LAPIC_TIMER_DIV) = 3;
