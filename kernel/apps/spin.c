@@ -6,7 +6,8 @@
  *
  * Known answer: on every CPU, burn_a, burn_b and burn_c take 50 %, 30 %
  * and 20 % of the TSC time spent burning (each round runs the function
- * furthest behind its share for one 50 us unit; time the vCPU was not
+ * furthest behind its share for a random 20-80 us, so the pattern has no
+ * period a sampling profiler could alias with; time the vCPU was not
  * running is excluded, see burn_cycles).  Each
  * is reached through spin_worker -> spin_round -> spin_dispatch ->
  * spin_phase -> burn_x (call chain five deep).  Runs `duration=` ms
@@ -17,10 +18,14 @@
  */
 #include "app.h"
 
-#define UNIT_US 50 /* one burn call; small so the 5:3:2 steering stays tight */
+/* One burn call lasts MIN_US..MIN_US+SPAN_US-1: short, so the 5:3:2
+ * steering stays tight; random, so the rounds are not periodic. */
+#define MIN_US  20
+#define SPAN_US 61
 
 struct spin_stats {
     uint64_t a, b, c, rounds;
+    uint64_t rng; /* xorshift64 state, per thread */
     uint64_t end_ns;
     uint64_t switches; /* times this thread was switched in */
 };
@@ -33,9 +38,9 @@ struct spin_stats {
  */
 static uint64_t stolen;
 
-static noinline uint64_t burn_cycles(uint64_t units)
+static noinline uint64_t burn_cycles(uint64_t us)
 {
-    uint64_t target = units * UNIT_US * tsc_khz() / 1000, gap = tsc_khz();
+    uint64_t target = us * tsc_khz() / 1000, gap = tsc_khz();
     uint64_t acc = 0, prev = rdtsc();
     while (acc < target) {
         uint64_t now = rdtsc();
@@ -49,29 +54,40 @@ static noinline uint64_t burn_cycles(uint64_t units)
     return acc;
 }
 
-static noinline uint64_t burn_a(uint64_t units)
+/* noipa: the three bodies are identical, and gcc's identical-code folding
+ * would otherwise merge them into one symbol that no profiler can split. */
+static __attribute__((noipa)) uint64_t burn_a(uint64_t us)
 {
-    return burn_cycles(units);
+    return burn_cycles(us);
 }
 
-static noinline uint64_t burn_b(uint64_t units)
+static __attribute__((noipa)) uint64_t burn_b(uint64_t us)
 {
-    return burn_cycles(units);
+    return burn_cycles(us);
 }
 
-static noinline uint64_t burn_c(uint64_t units)
+static __attribute__((noipa)) uint64_t burn_c(uint64_t us)
 {
-    return burn_cycles(units);
+    return burn_cycles(us);
+}
+
+static uint64_t next_rand(struct spin_stats *s)
+{
+    s->rng ^= s->rng << 13;
+    s->rng ^= s->rng >> 7;
+    s->rng ^= s->rng << 17;
+    return s->rng;
 }
 
 static noinline void spin_phase(struct spin_stats *s, int which)
 {
+    uint64_t us = MIN_US + next_rand(s) % SPAN_US;
     if (which == 0)
-        s->a += burn_a(1);
+        s->a += burn_a(us);
     else if (which == 1)
-        s->b += burn_b(1);
+        s->b += burn_b(us);
     else
-        s->c += burn_c(1);
+        s->c += burn_c(us);
 }
 
 /* Runs the function furthest behind its share (5:3:2 of the TSC time
@@ -125,6 +141,7 @@ static int spin_main(const char *args)
     uint64_t end = now_ns() + dur * 1000000;
     for (int i = 0; i < n * per; i++) {
         st[i].end_ns = end;
+        st[i].rng = rdtsc() | 1; /* any non-zero seed */
         char name[16];
         snprintf(name, sizeof name, "spin/%d.%d", i / per, i % per);
         t[i] = thread_create(name, spin_worker, &st[i], i / per);
