@@ -44,6 +44,18 @@ class GuestVsockDriverTest {
   static final int CID = 7;
   static final int PORT = 5000;
 
+  /**
+   * Platform threads for the blocking stream calls: the common pool has one thread on a 2-core
+   * machine, so readers blocked in it would starve the writers they wait for.
+   */
+  static final java.util.concurrent.ExecutorService POOL =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "gvsock-io");
+            t.setDaemon(true);
+            return t;
+          });
+
   Path dir;
   VhostUserVsockBackend backend;
 
@@ -117,7 +129,8 @@ class GuestVsockDriverTest {
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }
-            });
+            },
+            POOL);
     byte[] got = in.readNBytes(data.length);
     writer.get(T.toSeconds(), TimeUnit.SECONDS);
     return got;
@@ -178,6 +191,49 @@ class GuestVsockDriverTest {
     }
     assertThat(backend.problems()).as("back-end problems").isEmpty();
     assertThat(backend.awaitSessionsEnded(1, T)).isTrue();
+    assertThat(backend.connectionCount()).isZero();
+  }
+
+  @Test
+  void fourConnectionsAtOnceEachEchoBeyondTheCredit() throws Exception {
+    int conns = 4;
+    int size = 300_000;
+    try (QemuVm vm = boot("app=vsockecho port=" + PORT + " conns=" + conns + " threads=" + conns)) {
+      vm.console().awaitLine(Pattern.compile("^vsockecho: known-answer listening cid=" + CID), T);
+      java.util.List<CompletableFuture<Boolean>> all = new java.util.ArrayList<>();
+      for (int i = 0; i < conns; i++) {
+        VsockConnection c = backend.connect(PORT).get(T.toSeconds(), TimeUnit.SECONDS);
+        byte[] data = pattern(size, 100 + i);
+        all.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try (c) {
+                    return Arrays.equals(echo(c.input(), c.output(), data), data);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                POOL));
+      }
+      for (var f : all) {
+        assertThat(f.get(T.toSeconds(), TimeUnit.SECONDS)).as("echo identical").isTrue();
+      }
+      for (int i = 0; i < conns; i++) {
+        vm.console()
+            .awaitLine(
+                Pattern.compile(
+                    "^vsockecho: result conn="
+                        + i
+                        + " bytes_in="
+                        + size
+                        + " bytes_out="
+                        + size
+                        + " err=0"),
+                T);
+      }
+      assertThat(vm.awaitExit(T).guestCode()).contains(0);
+    }
+    assertThat(backend.problems()).as("back-end problems").isEmpty();
     assertThat(backend.connectionCount()).isZero();
   }
 
