@@ -26,9 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code uniscope attach}: records the data channel of a kernel that is already running (QEMU
- * started elsewhere with its COM2 chardev listening), until {@code --duration} elapses, the kernel
- * goes away, or Ctrl-C. The kernel is asked to repeat its hello (INFO) so the capture is complete.
+ * {@code uniscope attach}: records a kernel that is already running (QEMU started elsewhere). With
+ * {@code --serial}, its COM2 data channel until {@code --duration} elapses, the kernel goes away,
+ * or Ctrl-C; the kernel is asked to repeat its hello (INFO) so the capture is complete. With {@code
+ * --gdb}, the rings read out of guest memory through QEMU's gdb stub ({@link GdbAttach}).
  */
 @Command(
     name = "attach",
@@ -37,7 +38,6 @@ import picocli.CommandLine.Option;
 public final class AttachCommand implements Callable<Integer> {
   @Option(
       names = "--serial",
-      required = true,
       paramLabel = "ADDR",
       description = "The COM2 data channel chardev: unix:PATH, a socket path, or 127.0.0.1:PORT.")
   String serial;
@@ -45,8 +45,25 @@ public final class AttachCommand implements Callable<Integer> {
   @Option(names = "--kernel", paramLabel = "ELF", description = "Kernel ELF (recorded for report).")
   Path kernel;
 
-  @Option(names = "--gdb", paramLabel = "ADDR", description = "Not supported yet by attach.")
+  @Option(
+      names = "--gdb",
+      paramLabel = "ADDR",
+      description =
+          "QEMU's gdb stub (unix:PATH, a socket path, or 127.0.0.1:PORT): read the rings out of"
+              + " guest memory, no data channel needed.")
   String gdb;
+
+  @Option(
+      names = "--once",
+      description = "With --gdb: extract once (the default without --duration) and detach.")
+  boolean once;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "D",
+      description = "With --gdb --duration: time between extractions (default 1s).",
+      converter = DurationConverter.class)
+  Duration interval;
 
   @Option(names = "--vsock", paramLabel = "ADDR", description = "Not supported yet by attach.")
   String vsock;
@@ -66,12 +83,30 @@ public final class AttachCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (gdb != null || vsock != null) {
-      throw new IllegalArgumentException(
-          "attach records the serial data channel only: --gdb and --vsock are not supported yet");
+    if (vsock != null) {
+      throw new IllegalArgumentException("attach --vsock is not supported yet");
+    }
+    if ((serial == null) == (gdb == null)) {
+      throw new IllegalArgumentException("give exactly one of --serial ADDR and --gdb ADDR");
     }
     if (kernel != null && !Files.isRegularFile(kernel)) {
       throw new IllegalArgumentException("no such kernel ELF: " + kernel);
+    }
+    if (gdb != null) {
+      if (once && duration != null) {
+        throw new IllegalArgumentException("--once and --duration exclude each other");
+      }
+      if (leakScan) {
+        throw new IllegalArgumentException("--leak-scan needs the data channel (--serial)");
+      }
+      Duration every = interval == null ? Duration.ofSeconds(1) : interval;
+      if (every.isZero() || every.isNegative()) {
+        throw new IllegalArgumentException("--interval must be positive");
+      }
+      return new GdbAttach(gdb, out, kernel, duration, every, System.err).call();
+    }
+    if (once || interval != null) {
+      throw new IllegalArgumentException("--once and --interval go with --gdb");
     }
     TraceEndpoint endpoint = endpoint(serial);
     ProgressBar bar = ProgressBar.onStderr();

@@ -1,0 +1,328 @@
+package dev.uniscope.tests.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.uniscope.cli.UniscopeCommand;
+import dev.uniscope.core.extract.RingDirectory;
+import dev.uniscope.core.extract.RingExtraction;
+import dev.uniscope.core.memory.DumpMemory;
+import dev.uniscope.core.memory.KernelLayout;
+import dev.uniscope.core.memory.LiveMemory;
+import dev.uniscope.core.memory.TargetMemory;
+import dev.uniscope.core.qmp.QmpClient;
+import dev.uniscope.core.symbols.LayoutBlock;
+import dev.uniscope.gdbstub.rsp.RspClient;
+import dev.uniscope.gdbstub.rsp.RspEndpoint;
+import dev.uniscope.gdbstub.rsp.RspOptions;
+import dev.uniscope.tests.harness.Kernel;
+import dev.uniscope.tests.harness.QemuVm;
+import dev.uniscope.trace.capture.CaptureFormat;
+import dev.uniscope.trace.capture.CaptureReader;
+import dev.uniscope.trace.capture.LiveCapture;
+import dev.uniscope.trace.command.Command;
+import dev.uniscope.trace.page.PageFormat;
+import dev.uniscope.trace.session.Hello;
+import dev.uniscope.trace.session.ProblemLog;
+import dev.uniscope.trace.session.TraceSession;
+import dev.uniscope.trace.transport.TraceClient;
+import dev.uniscope.trace.transport.TraceConnection;
+import dev.uniscope.trace.transport.TraceEndpoint;
+import dev.uniscope.trace.wire.FrameType;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Headless capture with no data channel: the rings read out of guest memory through QEMU's gdb stub
+ * (and out of a QMP dump of the same stopped VM) hold the same pages, byte for byte, as the COM2
+ * stream for every page both saw; and {@code attach --gdb} followed by {@code report} works.
+ */
+class GdbExtractionTest {
+  static final Duration T = Duration.ofMinutes(3);
+  static final Pattern KASLR = Pattern.compile("^kaslr: slide=0x([0-9a-f]+) ");
+  static final Pattern APP_START = Pattern.compile("^app: start name=threads");
+  // threads runs far longer than the test with this many items
+  static final String APP = "app=threads items=100000000 trace=sched,irq,marker";
+
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(900)
+  void gdbAndDumpExtractionsHoldTheSerialStreamsPages() throws Exception {
+    try (QemuVm vm =
+        QemuVm.builder()
+            .append(APP + " data=com2")
+            .smp(2)
+            .memory("128M")
+            .gdb()
+            .qmp()
+            .dataChannel()
+            .paused()
+            .start()) {
+      Path serial = dir.resolve("serial.uscope");
+      Path viaGdb = dir.resolve("gdb.uscope");
+      Path viaPmemsave = dir.resolve("gdb-pmemsave.uscope");
+      Path viaDump = dir.resolve("dump.uscope");
+      ProblemLog serialProblems = new ProblemLog();
+      LiveCapture serialCapture =
+          LiveCapture.create(serial, CaptureFormat.SOURCE_STREAM, serialProblems);
+      TraceConnection conn;
+      try (QmpClient qmp = QmpClient.connect(vm.qmpSocket(), T)) {
+        // The vCPUs start only once the data channel is connected: no page is lost in transit.
+        conn =
+            TraceClient.connect(
+                new TraceEndpoint.Unix(vm.dataSocket()), serialCapture, false, 30_000);
+        qmp.cont();
+        long slide = Long.parseUnsignedLong(vm.console().awaitLine(KASLR, T).group(1), 16);
+        vm.console().awaitLine(APP_START, T);
+        // The known point: the stream has delivered a few pages of every CPU, then QMP stops
+        // the VM.
+        awaitSerialPages(conn, 8);
+        qmp.stop();
+
+        long[] extractNanos = new long[2];
+        RingExtraction.Pass[] passes = new RingExtraction.Pass[2];
+        try (RspClient rsp =
+            RspClient.connect(
+                new RspEndpoint.Unix(vm.gdbSocket()),
+                RspOptions.defaults().withRequestTimeout(T))) {
+          LiveMemory live = LiveMemory.attach(rsp);
+          passes[0] = extract(live, viaGdb, CaptureFormat.SOURCE_GUEST_MEMORY);
+          live.enableMonitorDumps(vm.dir());
+          passes[1] = extract(live, viaPmemsave, CaptureFormat.SOURCE_GUEST_MEMORY);
+          for (int i = 0; i < 2; i++) {
+            extractNanos[i] = passes[i].nanos();
+          }
+          Path core = vm.dir().resolve("vm.core");
+          qmp.dumpGuestMemory(core);
+          try (DumpMemory dump = DumpMemory.open(core)) {
+            extract(dump, viaDump, CaptureFormat.SOURCE_DUMP);
+          }
+        }
+        // Let the kernel send what it had queued, and its current pages (FLUSH), then detach.
+        qmp.cont();
+        conn.send(Command.flush()).get(120, TimeUnit.SECONDS);
+        for (int i = 0; i < 2; i++) {
+          RingExtraction.Pass p = passes[i];
+          System.out.printf(
+              "gdb extraction (%s): %d pages, %.2f MB of ring slots read in %.1f ms:"
+                  + " %.0f pages/s, %.1f MB/s%n",
+              i == 0 ? "RSP m packets" : "pmemsave",
+              p.pages(),
+              p.bytesRead() / 1e6,
+              extractNanos[i] / 1e6,
+              p.pages() / (extractNanos[i] / 1e9),
+              p.bytesRead() / 1e6 / (extractNanos[i] / 1e9));
+        }
+        conn.close();
+
+        Map<Long, byte[]> stream = pages(serial);
+        Map<Long, byte[]> gdb = pages(viaGdb);
+        // The same VM state read three ways gives the same pages.
+        assertSamePages(pages(viaPmemsave), gdb);
+        assertSamePages(pages(viaDump), gdb);
+        assertThat(gdb).isNotEmpty();
+
+        // Every gdb page the stream also delivered is byte-identical; the current page of each
+        // CPU (still filling at the stop) is a prefix of the page the stream got later.
+        long[] newest = new long[2];
+        Arrays.fill(newest, -1);
+        gdb.keySet().forEach(k -> newest[cpu(k)] = Math.max(newest[cpu(k)], seq(k)));
+        int both = 0;
+        for (Map.Entry<Long, byte[]> e : gdb.entrySet()) {
+          byte[] s = stream.get(e.getKey());
+          if (s == null) {
+            continue;
+          }
+          both++;
+          byte[] g = e.getValue();
+          if (seq(e.getKey()) == newest[cpu(e.getKey())]) {
+            assertPrefix(g, s, e.getKey());
+          } else {
+            assertThat(g).as("page cpu %d seq %d", cpu(e.getKey()), seq(e.getKey())).isEqualTo(s);
+          }
+        }
+        assertThat(both).as("pages both saw").isGreaterThanOrEqualTo(8);
+        // Whatever the stream had delivered before the stop and the ring still holds, gdb has.
+        for (long k : stream.keySet()) {
+          if (seq(k) >= minSeq(gdb, cpu(k)) && seq(k) <= newest[cpu(k)]) {
+            assertThat(gdb).as("cpu %d page %d", cpu(k), seq(k)).containsKey(k);
+          }
+        }
+
+        // Same boot: build-id and slide of the three hellos.
+        LayoutBlock fromStream = layout(serial);
+        for (Path p : new Path[] {viaGdb, viaDump}) {
+          LayoutBlock b = layout(p);
+          assertThat(b.buildId()).isEqualTo(fromStream.buildId());
+          assertThat(b.slide()).isEqualTo(fromStream.slide()).isEqualTo(slide);
+        }
+        // The gdb capture decodes cleanly and holds events.
+        try (CaptureReader r = CaptureReader.open(viaGdb, new ProblemLog())) {
+          TraceSession s = r.load();
+          assertThat(r.header().source()).isEqualTo(CaptureFormat.SOURCE_GUEST_MEMORY);
+          assertThat(s.stats().badPages()).isZero();
+          assertThat(s.store().eventCount()).isPositive();
+        }
+      }
+    }
+  }
+
+  @Test
+  @Timeout(900)
+  void attachGdbOnAFlightRecorderThenReport() throws Exception {
+    try (QemuVm vm = QemuVm.builder().append(APP + " data=none").smp(2).gdb().start()) {
+      vm.console().awaitLine(APP_START, T);
+      Path once = dir.resolve("once.uscope");
+      assertThat(
+              UniscopeCommand.execute(
+                  "attach",
+                  "--gdb",
+                  "unix:" + vm.gdbSocket(),
+                  "--kernel",
+                  Kernel.elf().toString(),
+                  "--once",
+                  "--out",
+                  once.toString()))
+          .isZero();
+      Path periodic = dir.resolve("periodic.uscope");
+      assertThat(
+              UniscopeCommand.execute(
+                  "attach",
+                  "--gdb",
+                  "unix:" + vm.gdbSocket(),
+                  "--kernel",
+                  Kernel.elf().toString(),
+                  "--duration",
+                  "3s",
+                  "--interval",
+                  "500ms",
+                  "--out",
+                  periodic.toString()))
+          .isZero();
+      assertThat(vm.isAlive()).isTrue();
+      for (Path capture : new Path[] {once, periodic}) {
+        Path json = dir.resolve(capture.getFileName() + ".json");
+        assertThat(CaptureCli.report(capture, json)).isZero();
+        JsonNode r = CaptureCli.json(json);
+        assertThat(r.path("run").path("app").asString()).isEqualTo("threads");
+        assertThat(r.path("run").path("outcome").asString())
+            .isEqualTo(capture == once ? "detached" : "stopped");
+        assertThat(r.path("events").path("by_group").path("sched").asLong()).isPositive();
+        assertThat(r.path("kernel").path("elf_matches").asBoolean()).isTrue();
+        assertThat(r.path("kernel").path("cmdline").asString()).contains("app=threads");
+        try (CaptureReader reader = CaptureReader.open(capture, new ProblemLog())) {
+          assertThat(reader.header().source()).isEqualTo(CaptureFormat.SOURCE_GUEST_MEMORY);
+          TraceSession s = reader.load();
+          assertThat(s.hello().mode()).isEqualTo(1);
+          assertThat(s.stats().badPages()).isZero();
+        }
+      }
+      // The periodic capture took pages several times: more than one ring's worth is possible,
+      // never a page twice (the session reports repeats as bad pages, checked above).
+      try (CaptureReader reader = CaptureReader.open(periodic, new ProblemLog())) {
+        assertThat(reader.load().stats().pages()).isPositive();
+      }
+    }
+  }
+
+  private static RingExtraction.Pass extract(TargetMemory memory, Path file, int source)
+      throws Exception {
+    try (LiveCapture c = LiveCapture.create(file, source, new ProblemLog())) {
+      RingExtraction ex = RingExtraction.start(memory, KernelLayout.find(memory), c, "");
+      assertThat(ex.directory().found()).isEqualTo(RingDirectory.Found.LAYOUT_REGION);
+      return ex.pass(true);
+    }
+  }
+
+  /** Polls the stream's decoded page count (bounded by the deadline; no fixed sleeps). */
+  private static void awaitSerialPages(TraceConnection conn, long pages) throws Exception {
+    long deadline = System.nanoTime() + T.toNanos();
+    while (conn.inLoop(() -> conn.session().stats().pages(), 30_000) < pages) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("the data channel delivered fewer than " + pages + " pages");
+      }
+      try {
+        conn.closedFuture().get(50, TimeUnit.MILLISECONDS);
+        throw new IllegalStateException("the data channel closed");
+      } catch (TimeoutException stillOpen) {
+        // poll again
+      }
+    }
+  }
+
+  /** Page bytes ({@code 32 + commit}) by key {@code cpu << 48 | seq}. */
+  private static Map<Long, byte[]> pages(Path capture) throws Exception {
+    Map<Long, byte[]> m = new TreeMap<>();
+    try (CaptureReader r = CaptureReader.open(capture, new ProblemLog())) {
+      for (int i = 0; i < r.frameCount(); i++) {
+        if (r.frameType(i) != FrameType.PAGE) {
+          continue;
+        }
+        ByteBuffer p = r.payload(i);
+        int commit = p.getInt(PageFormat.OFF_COMMIT);
+        byte[] b = new byte[Math.min(p.remaining(), PageFormat.HEADER + commit)];
+        p.get(0, b);
+        long key = ((long) (p.getShort(PageFormat.OFF_CPU) & 0xFFFF) << 48) | p.getLong(8);
+        m.put(key, b);
+      }
+    }
+    return m;
+  }
+
+  private static int cpu(long key) {
+    return (int) (key >>> 48);
+  }
+
+  private static long seq(long key) {
+    return key & ((1L << 48) - 1);
+  }
+
+  private static long minSeq(Map<Long, byte[]> pages, int cpu) {
+    return pages.keySet().stream()
+        .filter(k -> cpu(k) == cpu)
+        .mapToLong(GdbExtractionTest::seq)
+        .min()
+        .orElse(Long.MAX_VALUE);
+  }
+
+  private static void assertSamePages(Map<Long, byte[]> actual, Map<Long, byte[]> expected) {
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    for (long k : expected.keySet()) {
+      assertThat(actual.get(k)).as("page cpu %d seq %d", cpu(k), seq(k)).isEqualTo(expected.get(k));
+    }
+  }
+
+  /** The stopped page's header (but flags and commit) and records start the later page. */
+  private static void assertPrefix(byte[] partial, byte[] later, long key) {
+    String what = "current page cpu %d seq %d".formatted(cpu(key), seq(key));
+    assertThat(later.length).as(what).isGreaterThanOrEqualTo(partial.length);
+    assertThat(Arrays.copyOfRange(later, 0, 6))
+        .as(what)
+        .isEqualTo(Arrays.copyOfRange(partial, 0, 6));
+    assertThat(Arrays.copyOfRange(later, 8, 24))
+        .as(what)
+        .isEqualTo(Arrays.copyOfRange(partial, 8, 24));
+    assertThat(Arrays.copyOfRange(later, 28, partial.length))
+        .as(what)
+        .isEqualTo(Arrays.copyOfRange(partial, 28, partial.length));
+  }
+
+  private static LayoutBlock layout(Path capture) throws Exception {
+    try (CaptureReader r = CaptureReader.open(capture, new ProblemLog())) {
+      Hello h = r.load().hello();
+      assertThat(h).as("hello of %s", capture).isNotNull();
+      return LayoutBlock.parse(h.layout());
+    }
+  }
+}

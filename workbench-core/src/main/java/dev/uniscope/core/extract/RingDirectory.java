@@ -1,0 +1,220 @@
+package dev.uniscope.core.extract;
+
+import dev.uniscope.core.memory.AbsentMemoryException;
+import dev.uniscope.core.memory.MemoryAccessException;
+import dev.uniscope.core.memory.PhysicalRange;
+import dev.uniscope.core.memory.TargetMemory;
+import dev.uniscope.core.memory.Translation;
+import dev.uniscope.core.memory.UnmappedAddressException;
+import dev.uniscope.core.symbols.LayoutBlock;
+import dev.uniscope.trace.memory.RingReader;
+import dev.uniscope.trace.page.PageFormat;
+import dev.uniscope.trace.session.HelloCodec;
+import dev.uniscope.trace.wire.WireConstants;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The kernel's ring directory ({@code struct trace_dir}, docs/protocol.md section 11), checked:
+ * every value that later sizes a read is in range, and the rings it describes fit in the target's
+ * memory.
+ *
+ * @param address virtual address (the directory's pointers are virtual)
+ * @param physical its physical address
+ * @param found how it was located
+ * @param mode 0 streaming, 1 flight recorder
+ */
+public record RingDirectory(
+    long address,
+    long physical,
+    Found found,
+    int ncpu,
+    int pageSize,
+    int pagesPerCpu,
+    long metadataAddress,
+    int metadataLength,
+    int mode) {
+
+  /** Layout-block region kind of the directory (docs/protocol.md section 11; docs/kaslr.md). */
+  public static final int REGION_TRACE = 11;
+
+  /** How the directory was located. */
+  public enum Found {
+    /** The layout block's region of kind 11 ({@code trace}). */
+    LAYOUT_REGION,
+    /** A scan of physical memory for the magic, reached through the direct map. */
+    SCAN
+  }
+
+  /** Bytes of ring pages per CPU. */
+  public long ringBytes() {
+    return (long) pagesPerCpu * pageSize;
+  }
+
+  /** Virtual address of CPU {@code cpu}'s ring descriptor. */
+  public long descriptorAddress(int cpu) {
+    return address + RingReader.DIR_HEADER + (long) cpu * RingReader.RING_DESC;
+  }
+
+  /**
+   * Finds the directory of the boot behind {@code memory}: the layout block's {@code trace} region,
+   * else a scan of physical memory (docs/protocol.md section 11).
+   *
+   * @throws ExtractionException naming what was searched when there is none, or when it is invalid
+   */
+  public static RingDirectory find(TargetMemory memory, LayoutBlock block)
+      throws ExtractionException, MemoryAccessException {
+    Optional<LayoutBlock.Region> region =
+        block.regions().stream().filter(r -> r.kind() == REGION_TRACE).findFirst();
+    if (region.isPresent()) {
+      LayoutBlock.Region r = region.get();
+      RingDirectory d =
+          parse(
+              ByteBuffer.wrap(memory.virtual().read(r.start(), RingReader.DIR_HEADER)),
+              r.start(),
+              r.phys(),
+              Found.LAYOUT_REGION,
+              memory.physicalMap().totalBytes());
+      long size = RingReader.DIR_HEADER + (long) RingReader.RING_DESC * d.ncpu();
+      if (Long.compareUnsigned(r.size(), size) < 0) {
+        throw new ExtractionException(
+            "the layout block's trace region at 0x%x is 0x%x bytes, too small for %d ring descriptors"
+                .formatted(r.start(), r.size(), d.ncpu()));
+      }
+      return d;
+    }
+    return scan(memory, block);
+  }
+
+  private static RingDirectory scan(TargetMemory memory, LayoutBlock block)
+      throws ExtractionException, MemoryAccessException {
+    String regions =
+        block.regions().stream()
+            .map(r -> r.kind() + " " + r.name())
+            .collect(Collectors.joining(", ", "[", "]"));
+    Optional<LayoutBlock.Region> directMap =
+        block.regions().stream().filter(r -> r.kind() == LayoutBlock.Region.DIRECTMAP).findFirst();
+    if (directMap.isEmpty()) {
+      throw new ExtractionException(
+          "no trace ring directory: the layout block has no region of kind 11 (trace) and no"
+              + " direct map (kind 9) to reach a scanned one; its regions are "
+              + regions);
+    }
+    long hhdm = directMap.get().start();
+    TargetGuestMemory physical = TargetGuestMemory.physical(memory);
+    long scanned = 0;
+    for (PhysicalRange range : memory.physicalMap().ranges()) {
+      long at = range.start();
+      long end = range.start() + range.size();
+      while (Long.compareUnsigned(at, end) < 0) {
+        long hit = RingReader.findDirectory(physical, at, end - at);
+        if (hit < 0) {
+          break;
+        }
+        Optional<RingDirectory> d = candidate(memory, hhdm, hit);
+        if (d.isPresent()) {
+          return d.get();
+        }
+        at = hit + 64;
+      }
+      scanned += range.size();
+    }
+    throw new ExtractionException(
+        ("no trace ring directory: the layout block has no region of kind 11 (trace) (its regions"
+                + " are %s), and scanning %d MiB of guest-physical memory %s at 64-byte alignment"
+                + " found no 'UTRD' directory of version 1 with valid ring descriptors. Is the"
+                + " kernel built with tracing, and past trace_init?")
+            .formatted(regions, scanned >> 20, memory.physicalMap().ranges()));
+  }
+
+  /** A scan hit, accepted when it parses and every ring descriptor has its magic and CPU. */
+  private static Optional<RingDirectory> candidate(TargetMemory memory, long hhdm, long phys)
+      throws MemoryAccessException {
+    try {
+      long va = hhdm + phys;
+      Translation t = memory.translate(va);
+      if (t.physicalAddress() != phys) {
+        return Optional.empty();
+      }
+      RingDirectory d =
+          parse(
+              ByteBuffer.wrap(memory.physical().read(phys, RingReader.DIR_HEADER)),
+              va,
+              phys,
+              Found.SCAN,
+              memory.physicalMap().totalBytes());
+      ByteBuffer rings =
+          ByteBuffer.wrap(
+                  memory
+                      .physical()
+                      .read(phys + RingReader.DIR_HEADER, RingReader.RING_DESC * d.ncpu()))
+              .order(ByteOrder.LITTLE_ENDIAN);
+      for (int cpu = 0; cpu < d.ncpu(); cpu++) {
+        int o = cpu * RingReader.RING_DESC;
+        if (rings.getInt(o) != RingReader.RING_MAGIC || (rings.getShort(o + 4) & 0xFFFF) != cpu) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(d);
+    } catch (ExtractionException | UnmappedAddressException | AbsentMemoryException e) {
+      return Optional.empty(); // not the directory: keep scanning
+    }
+  }
+
+  /**
+   * Checks a directory header (64 bytes at {@code address}).
+   *
+   * @param memoryBytes the target's memory: rings larger than that are refused
+   */
+  static RingDirectory parse(
+      ByteBuffer header, long address, long physical, Found found, long memoryBytes)
+      throws ExtractionException {
+    ByteBuffer h = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    String at = "trace directory at 0x%x".formatted(address);
+    if (h.remaining() < RingReader.DIR_HEADER
+        || h.getInt(0) != RingReader.DIR_MAGIC
+        || (h.getShort(4) & 0xFFFF) != 1) {
+      throw new ExtractionException(at + ": no 'UTRD' magic with version 1");
+    }
+    int ncpu = h.getShort(6) & 0xFFFF;
+    long pageSize = Integer.toUnsignedLong(h.getInt(8));
+    long perCpu = Integer.toUnsignedLong(h.getInt(12));
+    long metadata = h.getLong(16);
+    long metadataLength = Integer.toUnsignedLong(h.getInt(24));
+    int mode = h.getInt(28);
+    if (ncpu < 1 || ncpu > HelloCodec.MAX_CPUS) {
+      throw new ExtractionException(at + ": ncpu " + ncpu + " outside 1.." + HelloCodec.MAX_CPUS);
+    }
+    if (!PageFormat.validPageSize(pageSize)) {
+      throw new ExtractionException(at + ": page_size " + pageSize + " invalid");
+    }
+    if (perCpu < 2 || Long.bitCount(perCpu) != 1 || perCpu > HelloCodec.MAX_PAGES_PER_CPU) {
+      throw new ExtractionException(
+          at + ": pages_per_cpu " + perCpu + " is not a power of two in 2..262144");
+    }
+    if (metadataLength < 1 || metadataLength > WireConstants.MAX_PAYLOAD) {
+      throw new ExtractionException(at + ": metadata_len " + metadataLength + " outside 1..65536");
+    }
+    if (mode != 0 && mode != 1) {
+      throw new ExtractionException(at + ": mode " + mode + " is neither 0 nor 1");
+    }
+    long rings = ncpu * perCpu * pageSize; // at most 2^8 * 2^18 * 2^16: no overflow
+    if (rings > memoryBytes) {
+      throw new ExtractionException(
+          "%s: %d rings of %d x %d bytes (%d MiB) exceed the target's %d MiB of memory"
+              .formatted(at, ncpu, perCpu, pageSize, rings >> 20, memoryBytes >> 20));
+    }
+    return new RingDirectory(
+        address,
+        physical,
+        found,
+        ncpu,
+        (int) pageSize,
+        (int) perCpu,
+        metadata,
+        (int) metadataLength,
+        mode);
+  }
+}
