@@ -31,7 +31,10 @@ import dev.uniscope.trace.wire.FrameType;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -85,45 +88,55 @@ class GdbExtractionTest {
         qmp.cont();
         long slide = Long.parseUnsignedLong(vm.console().awaitLine(KASLR, T).group(1), 16);
         vm.console().awaitLine(APP_START, T);
-        // The known point: the stream has delivered a few pages of every CPU, then QMP stops
-        // the VM.
-        awaitSerialPages(conn, 8);
+        // The known point: the stream has delivered about a ring's worth of pages per CPU (the
+        // rings are full, for the figure), then QMP stops the VM.
+        awaitSerialPages(conn, 600);
         qmp.stop();
 
-        long[] extractNanos = new long[2];
-        RingExtraction.Pass[] passes = new RingExtraction.Pass[2];
+        // Three timed extractions with RSP m packets, then three with pmemsave (the figure).
+        List<String> figures = new ArrayList<>();
         try (RspClient rsp =
             RspClient.connect(
                 new RspEndpoint.Unix(vm.gdbSocket()),
                 RspOptions.defaults().withRequestTimeout(T))) {
           LiveMemory live = LiveMemory.attach(rsp);
-          passes[0] = extract(live, viaGdb, CaptureFormat.SOURCE_GUEST_MEMORY);
-          live.enableMonitorDumps(vm.dir());
-          passes[1] = extract(live, viaPmemsave, CaptureFormat.SOURCE_GUEST_MEMORY);
-          for (int i = 0; i < 2; i++) {
-            extractNanos[i] = passes[i].nanos();
+          for (int round = 0; round < 6; round++) {
+            if (round == 3) {
+              live.enableMonitorDumps(vm.dir());
+            }
+            Path file = round == 0 ? viaGdb : round == 3 ? viaPmemsave : dir.resolve("r.uscope");
+            RingExtraction.Pass p = extract(live, file, CaptureFormat.SOURCE_GUEST_MEMORY);
+            double s = p.nanos() / 1e9;
+            figures.add(
+                String.format(
+                    Locale.ROOT,
+                    "gdb extraction (%s): %d pages, %.2f MB of ring slots in %.1f ms:"
+                        + " %.0f pages/s, %.1f MB/s",
+                    round < 3 ? "RSP m packets" : "pmemsave",
+                    p.pages(),
+                    p.bytesRead() / 1e6,
+                    p.nanos() / 1e6,
+                    p.pages() / s,
+                    p.bytesRead() / 1e6 / s));
           }
           Path core = vm.dir().resolve("vm.core");
           qmp.dumpGuestMemory(core);
           try (DumpMemory dump = DumpMemory.open(core)) {
             extract(dump, viaDump, CaptureFormat.SOURCE_DUMP);
+            // Without region 11, the scan of the whole 128 MiB finds the same directory.
+            LayoutBlock block = KernelLayout.find(dump).block();
+            RingDirectory viaRegion = RingDirectory.find(dump, block);
+            RingDirectory scanned = RingDirectory.scan(dump, block);
+            assertThat(scanned.found()).isEqualTo(RingDirectory.Found.SCAN);
+            assertThat(scanned.address()).isEqualTo(viaRegion.address());
+            assertThat(scanned.physical()).isEqualTo(viaRegion.physical());
+            assertThat(scanned.ncpu()).isEqualTo(2);
           }
         }
         // Let the kernel send what it had queued, and its current pages (FLUSH), then detach.
         qmp.cont();
         conn.send(Command.flush()).get(120, TimeUnit.SECONDS);
-        for (int i = 0; i < 2; i++) {
-          RingExtraction.Pass p = passes[i];
-          System.out.printf(
-              "gdb extraction (%s): %d pages, %.2f MB of ring slots read in %.1f ms:"
-                  + " %.0f pages/s, %.1f MB/s%n",
-              i == 0 ? "RSP m packets" : "pmemsave",
-              p.pages(),
-              p.bytesRead() / 1e6,
-              extractNanos[i] / 1e6,
-              p.pages() / (extractNanos[i] / 1e9),
-              p.bytesRead() / 1e6 / (extractNanos[i] / 1e9));
-        }
+        figures.forEach(System.out::println);
         conn.close();
 
         Map<Long, byte[]> stream = pages(serial);
@@ -152,6 +165,9 @@ class GdbExtractionTest {
             assertThat(g).as("page cpu %d seq %d", cpu(e.getKey()), seq(e.getKey())).isEqualTo(s);
           }
         }
+        System.out.printf(
+            "gdb vs serial: %d gdb pages, %d serial pages, %d both saw (byte-identical)%n",
+            gdb.size(), stream.size(), both);
         assertThat(both).as("pages both saw").isGreaterThanOrEqualTo(8);
         // Whatever the stream had delivered before the stop and the ring still holds, gdb has.
         for (long k : stream.keySet()) {

@@ -88,7 +88,12 @@ public record RingDirectory(
     return scan(memory, block);
   }
 
-  private static RingDirectory scan(TargetMemory memory, LayoutBlock block)
+  /**
+   * The fallback of {@link #find} on its own: scans every physical range for the directory magic at
+   * 64-byte alignment and reaches a hit through the block's direct map (region kind 9). Slow on a
+   * live target (it reads all of memory); public so the region can be cross-checked.
+   */
+  public static RingDirectory scan(TargetMemory memory, LayoutBlock block)
       throws ExtractionException, MemoryAccessException {
     String regions =
         block.regions().stream()
