@@ -223,6 +223,7 @@ class GdbExtractionTest {
                   "3s",
                   "--interval",
                   "500ms",
+                  "--pmemsave",
                   "--out",
                   periodic.toString()))
           .isZero();

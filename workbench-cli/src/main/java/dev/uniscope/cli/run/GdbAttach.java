@@ -11,6 +11,7 @@ import dev.uniscope.core.report.CaptureData;
 import dev.uniscope.core.report.EventCounts;
 import dev.uniscope.core.session.RunRecord;
 import dev.uniscope.core.symbols.Symbolizer;
+import dev.uniscope.gdbstub.rsp.MonitorDump;
 import dev.uniscope.gdbstub.rsp.RspClient;
 import dev.uniscope.gdbstub.rsp.RspEndpoint;
 import dev.uniscope.gdbstub.rsp.RspOptions;
@@ -41,6 +42,7 @@ final class GdbAttach {
   private final Path kernel;
   private final Duration duration;
   private final Duration interval;
+  private final boolean pmemsave;
   private final PrintStream err;
 
   /**
@@ -52,17 +54,23 @@ final class GdbAttach {
       Path kernel,
       Duration duration,
       Duration interval,
+      boolean pmemsave,
       PrintStream err) {
     this.address = address;
     this.out = out;
     this.kernel = kernel;
     this.duration = duration;
     this.interval = interval;
+    this.pmemsave = pmemsave;
     this.err = err;
   }
 
   int call() throws Exception {
     RspEndpoint endpoint = endpoint(address);
+    if (pmemsave && !endpoint.isLocal()) {
+      throw new IllegalArgumentException(
+          "--pmemsave needs QEMU on this host (a Unix socket or a loopback address)");
+    }
     if (out.toAbsolutePath().getParent() != null) {
       Files.createDirectories(out.toAbsolutePath().getParent());
     }
@@ -96,7 +104,13 @@ final class GdbAttach {
       // Connecting stopped the VM; it runs again whatever happens below.
       long t0 = System.nanoTime();
       LiveMemory live = LiveMemory.attach(rsp);
+      Path dumps = null;
       try {
+        if (pmemsave) {
+          // QEMU writes the ring bytes into files here; they are deleted once mapped.
+          dumps = MonitorDump.privateDirectory();
+          live.enableMonitorDumps(dumps);
+        }
         KernelLayout layout = KernelLayout.find(live);
         cmdline = commandLine(live, layout);
         RingExtraction ex = RingExtraction.start(live, layout, capture, cmdline);
@@ -151,6 +165,14 @@ final class GdbAttach {
       } catch (Exception e) {
         resumeQuietly(live);
         throw e;
+      } finally {
+        if (dumps != null) {
+          try {
+            Files.deleteIfExists(dumps);
+          } catch (IOException e) {
+            err.println("uniscope: could not remove " + dumps + ": " + e.getMessage());
+          }
+        }
       }
     } finally {
       done.countDown();

@@ -47,6 +47,13 @@ class GdbAttachTest {
             UniscopeCommand.execute(
                 "attach", "--serial", "/nonexistent", "--interval", "1s", "--out", out))
         .isEqualTo(ExitCodes.USAGE);
+    assertThat(UniscopeCommand.execute("attach", "--serial", "/x", "--pmemsave", "--out", out))
+        .isEqualTo(ExitCodes.USAGE);
+    // pmemsave writes files on QEMU's host: refused for a remote stub before connecting
+    assertThat(
+            UniscopeCommand.execute(
+                "attach", "--gdb", "192.0.2.1:1234", "--pmemsave", "--out", out))
+        .isEqualTo(ExitCodes.USAGE);
   }
 
   @Test
