@@ -19,6 +19,7 @@ import dev.uniscope.trace.wire.WireConstants;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -86,7 +87,7 @@ public final class RingExtraction {
     int layoutLength = Math.min(Math.max(block.size(), 0), HelloCodec.MAX_LAYOUT);
     byte[] layoutBytes = memory.physical().read(layout.blockAddress(), layoutLength);
     byte[] metadata = memory.virtual().read(dir.metadataAddress(), dir.metadataLength());
-    byte[] cmd = cmdline.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] cmd = cmdline.getBytes(StandardCharsets.UTF_8);
     Hello hello =
         new Hello(
             WireConstants.PROTOCOL_MAJOR,
