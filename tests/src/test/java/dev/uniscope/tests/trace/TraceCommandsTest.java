@@ -88,6 +88,8 @@ class TraceCommandsTest {
       Reply snap = ok(c, Command.heapSnapshot());
       assertThat(snap.value()).as("snapshot id").isEqualTo(1);
       assertThat(ok(c, Command.flush()).value()).isZero();
+      assertThat(ok(c, Command.setMode(1)).value()).as("flight recorder").isEqualTo(1);
+      assertThat(ok(c, Command.setMode(0)).value()).as("streaming").isEqualTo(0);
       // 20000 Hz is outside 1..10000 (the Java factory refuses it, so the bytes are built here)
       ByteBuffer hz = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 20000);
       Reply bad = c.send(new Command(Opcode.SET_SAMPLE_RATE, hz)).get(120, TimeUnit.SECONDS);
