@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include "test.h"
 
-int test_failed_checks;
-
 #define TESTS(X)                                                                                   \
     X(test_trace_crc32c)                                                                           \
     X(test_trace_ring_basic)                                                                       \
@@ -15,25 +13,4 @@ int test_failed_checks;
     X(test_trace_frame_rx)                                                                         \
     X(test_trace_metadata)
 
-#define DECLARE(t) void t(void);
-TESTS(DECLARE)
-
-int main(void)
-{
-    int passed = 0, failed = 0;
-#define RUN(t)                                                                                     \
-    do {                                                                                           \
-        int before = test_failed_checks;                                                           \
-        t();                                                                                       \
-        if (test_failed_checks == before) {                                                        \
-            passed++;                                                                              \
-            printf("PASS %s\n", #t);                                                               \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s\n", #t);                                                               \
-        }                                                                                          \
-    } while (0);
-    TESTS(RUN)
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
-}
+TEST_MAIN(TESTS)

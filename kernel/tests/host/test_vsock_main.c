@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include "test.h"
 
-int test_failed_checks;
-
 #define TESTS(X)                                                                                   \
     X(test_virtq_layout)                                                                           \
     X(test_virtq_add_and_use)                                                                      \
@@ -16,25 +14,4 @@ int test_failed_checks;
     X(test_vsock_credit)                                                                           \
     X(test_vsock_ring)
 
-#define DECLARE(t) void t(void);
-TESTS(DECLARE)
-
-int main(void)
-{
-    int passed = 0, failed = 0;
-#define RUN(t)                                                                                     \
-    do {                                                                                           \
-        int before = test_failed_checks;                                                           \
-        t();                                                                                       \
-        if (test_failed_checks == before) {                                                        \
-            passed++;                                                                              \
-            printf("PASS %s\n", #t);                                                               \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s\n", #t);                                                               \
-        }                                                                                          \
-    } while (0);
-    TESTS(RUN)
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
-}
+TEST_MAIN(TESTS)
