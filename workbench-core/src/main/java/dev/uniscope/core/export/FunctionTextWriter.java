@@ -9,17 +9,16 @@ import java.io.Writer;
  * Prints events as ftrace {@code function} tracer lines. With a null writer it only counts lines
  * and CPUs (the header needs both before the first line).
  */
-final class FunctionTextWriter extends TaskNames {
+final class FunctionTextWriter extends EventLineWriter {
   private final Writer out;
-  private final FunctionNames fn;
   private final int digits;
   private final StringBuilder line = new StringBuilder(160);
   long lines;
   int maxCpu = -1;
 
   FunctionTextWriter(Writer out, FunctionNames fn, int digits) {
+    super(fn);
     this.out = out;
-    this.fn = fn;
     this.digits = digits;
   }
 
@@ -42,7 +41,8 @@ final class FunctionTextWriter extends TaskNames {
             .formatted(entries, entries, cpus));
   }
 
-  private void emit(long ts, int cpu, String body) {
+  @Override
+  void eventLine(long ts, int cpu, String body) {
     lines++;
     maxCpu = Math.max(maxCpu, cpu);
     if (out == null) {
@@ -73,83 +73,12 @@ final class FunctionTextWriter extends TaskNames {
   }
 
   @Override
-  public void schedSwitch(
-      long ts, int cpu, int prevTid, int prevState, int prevPrio, int nextTid, int nextPrio) {
-    switchingFrom(cpu, prevTid);
-    emit(
-        ts,
-        cpu,
-        FtraceEventText.schedSwitch(this, prevTid, prevState, prevPrio, nextTid, nextPrio));
-    super.schedSwitch(ts, cpu, prevTid, prevState, prevPrio, nextTid, nextPrio);
-  }
-
-  @Override
-  public void schedWakeup(long ts, int cpu, int tid, int prio, int targetCpu) {
-    emit(ts, cpu, FtraceEventText.schedWakeup(this, tid, prio, targetCpu));
-  }
-
-  @Override
-  public void irqEntry(long ts, int cpu, int vector) {
-    emit(ts, cpu, FtraceEventText.irqEntry(vector));
-  }
-
-  @Override
-  public void irqExit(long ts, int cpu, int vector) {
-    emit(ts, cpu, FtraceEventText.irqExit(vector));
-  }
-
-  @Override
-  public void timerExpire(long ts, int cpu, long timer, long function) {
-    emit(ts, cpu, FtraceEventText.timer(fn, timer, function, ts));
-  }
-
-  @Override
-  public void pageFault(long ts, int cpu, long address, long ip, int errorCode) {
-    emit(ts, cpu, FtraceEventText.pageFault(address, ip, errorCode));
-  }
-
-  @Override
-  public void alloc(long ts, int cpu, long ptr, long size, long caller) {
-    emit(ts, cpu, FtraceEventText.alloc(fn, ptr, size, caller));
-  }
-
-  @Override
-  public void free(long ts, int cpu, long ptr, long caller) {
-    emit(ts, cpu, FtraceEventText.free(fn, ptr, caller));
-  }
-
-  @Override
-  public void markerBegin(long ts, int cpu, int tid, String name) {
-    emit(ts, cpu, FtraceEventText.marker('B', tid, name));
-  }
-
-  @Override
-  public void markerEnd(long ts, int cpu, int tid, String name) {
-    emit(ts, cpu, FtraceEventText.marker('E', tid, name));
-  }
-
-  @Override
-  public void markerInstant(long ts, int cpu, int tid, String name) {
-    emit(ts, cpu, FtraceEventText.marker('I', tid, name));
-  }
-
-  @Override
-  public void markerCounter(long ts, int cpu, int tid, String name, long value) {
-    emit(ts, cpu, FtraceEventText.counter(tid, name, value));
-  }
-
-  @Override
-  public void funcEntry(long ts, int cpu, long ip, long parentIp) {
-    emit(ts, cpu, FtraceEventText.function(fn, ip, parentIp));
-  }
-
-  @Override
   public void graphEntry(long ts, int cpu, long ip, int depth) {
-    emit(ts, cpu, FtraceEventText.graphEntry(fn, ip, depth));
+    eventLine(ts, cpu, FtraceEventText.graphEntry(fn, ip, depth));
   }
 
   @Override
   public void graphExit(long ts, int cpu, long ip, int depth, long durationNs) {
-    emit(ts, cpu, FtraceEventText.graphExit(fn, ip, depth, durationNs));
+    eventLine(ts, cpu, FtraceEventText.graphExit(fn, ip, depth, durationNs));
   }
 }

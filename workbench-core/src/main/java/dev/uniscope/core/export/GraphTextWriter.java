@@ -13,11 +13,10 @@ import java.util.BitSet;
  * tails. A call whose exit is the next event on its CPU prints as a leaf {@code name();}, which
  * needs one look ahead: {@link LeafScan} finds the leaves in a first pass over the same events.
  */
-final class GraphTextWriter extends TaskNames {
+final class GraphTextWriter extends EventLineWriter {
   private static final String SEPARATOR = " ------------------------------------------\n";
 
   private final Writer out;
-  private final FunctionNames fn;
   private final int digits;
   private final LeafScan leaves;
   private final StringBuilder line = new StringBuilder(160);
@@ -25,8 +24,8 @@ final class GraphTextWriter extends TaskNames {
   private long entryOrdinal;
 
   GraphTextWriter(Writer out, FunctionNames fn, int digits, LeafScan leaves) {
+    super(fn);
     this.out = out;
-    this.fn = fn;
     this.digits = digits;
     this.leaves = leaves;
   }
@@ -115,7 +114,8 @@ final class GraphTextWriter extends TaskNames {
     }
   }
 
-  private void comment(long ts, int cpu, String body) {
+  @Override
+  void eventLine(long ts, int cpu, String body) {
     if (cpu >= 0 && cpu < cpus.length) {
       row(ts, cpu, -1, cpu(cpu).depth, "/* " + body + " */");
     }
@@ -162,78 +162,12 @@ final class GraphTextWriter extends TaskNames {
     row(ts, cpu, Math.max(0, durationNs), s.depth, "} /* " + fn.nameOrHex(ip) + " */");
   }
 
+  /** Other events show up as comments, as in Linux's function_graph output. */
   @Override
-  public void schedSwitch(
-      long ts, int cpu, int prevTid, int prevState, int prevPrio, int nextTid, int nextPrio) {
-    switchingFrom(cpu, prevTid);
-    comment(
-        ts,
-        cpu,
-        FtraceEventText.schedSwitch(this, prevTid, prevState, prevPrio, nextTid, nextPrio));
-    super.schedSwitch(ts, cpu, prevTid, prevState, prevPrio, nextTid, nextPrio);
+  String functionText(long ip, long parentIp) {
+    return "function: " + super.functionText(ip, parentIp);
   }
 
-  @Override
-  public void schedWakeup(long ts, int cpu, int tid, int prio, int targetCpu) {
-    comment(ts, cpu, FtraceEventText.schedWakeup(this, tid, prio, targetCpu));
-  }
-
-  @Override
-  public void irqEntry(long ts, int cpu, int vector) {
-    comment(ts, cpu, FtraceEventText.irqEntry(vector));
-  }
-
-  @Override
-  public void irqExit(long ts, int cpu, int vector) {
-    comment(ts, cpu, FtraceEventText.irqExit(vector));
-  }
-
-  @Override
-  public void timerExpire(long ts, int cpu, long timer, long function) {
-    comment(ts, cpu, FtraceEventText.timer(fn, timer, function, ts));
-  }
-
-  @Override
-  public void pageFault(long ts, int cpu, long address, long ip, int errorCode) {
-    comment(ts, cpu, FtraceEventText.pageFault(address, ip, errorCode));
-  }
-
-  @Override
-  public void alloc(long ts, int cpu, long ptr, long size, long caller) {
-    comment(ts, cpu, FtraceEventText.alloc(fn, ptr, size, caller));
-  }
-
-  @Override
-  public void free(long ts, int cpu, long ptr, long caller) {
-    comment(ts, cpu, FtraceEventText.free(fn, ptr, caller));
-  }
-
-  @Override
-  public void markerBegin(long ts, int cpu, int tid, String name) {
-    comment(ts, cpu, FtraceEventText.marker('B', tid, name));
-  }
-
-  @Override
-  public void markerEnd(long ts, int cpu, int tid, String name) {
-    comment(ts, cpu, FtraceEventText.marker('E', tid, name));
-  }
-
-  @Override
-  public void markerInstant(long ts, int cpu, int tid, String name) {
-    comment(ts, cpu, FtraceEventText.marker('I', tid, name));
-  }
-
-  @Override
-  public void markerCounter(long ts, int cpu, int tid, String name, long value) {
-    comment(ts, cpu, FtraceEventText.counter(tid, name, value));
-  }
-
-  @Override
-  public void funcEntry(long ts, int cpu, long ip, long parentIp) {
-    comment(ts, cpu, "function: " + FtraceEventText.function(fn, ip, parentIp));
-  }
-
-  /** First pass: which graph entries are immediately followed, on their CPU, by their exit. */
   static final class LeafScan implements EventSink {
     private final BitSet leaf = new BitSet();
     private long[] durations = new long[64];
