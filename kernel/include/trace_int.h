@@ -29,7 +29,8 @@ extern volatile uint32_t trace_sample_hz;
 int trace_emit(uint16_t id, void *fixed, uint32_t fsize, int dloc_off, const void *dyn,
                uint32_t dlen);
 const char *trace_group_name(unsigned g);
-void trace_groups_changed(void); /* func/graph patching, sampler */
+void trace_replay_thread_names(void); /* thread_name for the threads created so far */
+void trace_groups_changed(void);      /* func/graph patching, sampler */
 
 /* sampler.c */
 void trace_sampler_set_rate(uint32_t hz);

@@ -177,6 +177,7 @@ static void handle_command(const uint8_t *p, uint32_t len)
     case UT_CMD_INFO:
         reply(req, op, UT_ST_OK, trace_groups, 0);
         send_hello();
+        trace_replay_thread_names();
         return;
     case UT_CMD_START:
     case UT_CMD_STOP:

@@ -93,11 +93,13 @@ NOTRACE static uint32_t tid_of(struct thread *t)
     return t ? (uint32_t)t->id : 0;
 }
 
-NOTRACE uint32_t trace_start(uint32_t mask)
+uint32_t trace_start(uint32_t mask)
 {
-    uint32_t now = __atomic_or_fetch(&trace_groups, mask & TG_ALL, __ATOMIC_SEQ_CST);
+    uint32_t old = __atomic_fetch_or(&trace_groups, mask & TG_ALL, __ATOMIC_SEQ_CST);
     trace_groups_changed();
-    return now;
+    if (!(old & TG_BIT(TG_SCHED)) && (mask & TG_BIT(TG_SCHED)))
+        trace_replay_thread_names();
+    return old | (mask & TG_ALL);
 }
 
 NOTRACE uint32_t trace_stop(uint32_t mask)
@@ -213,12 +215,52 @@ NOTRACE void trace_ev_sched_wakeup(struct thread *t, int from_cpu)
     trace_emit(EV_SCHED_WAKEUP, &e, sizeof e, -1, 0, 0);
 }
 
+/* Names of the last NAME_CACHE threads created (copies: no pointer to a
+ * thread that may be freed), replayed as thread_name records when `sched`
+ * is started and on INFO, so a host that connects late learns them. */
+#define NAME_CACHE 256
+static struct {
+    uint32_t tid;
+    char name[THREAD_NAME_MAX];
+} name_cache[NAME_CACHE];
+static uint32_t name_count;
+static spinlock_t name_lock = SPINLOCK_INIT;
+
+static NOTRACE void emit_name(uint32_t tid, const char *name)
+{
+    uint32_t e[2] = {tid, 0};
+    trace_emit(EV_THREAD_NAME, e, sizeof e, 4, name, str_clamp(name));
+}
+
 NOTRACE void trace_ev_thread_name(struct thread *t)
 {
-    if (!trace_on(TG_SCHED) || !t)
+    if (!t)
         return;
-    uint32_t e[2] = {tid_of(t), 0};
-    trace_emit(EV_THREAD_NAME, e, sizeof e, 4, t->name, str_clamp(t->name));
+    uint64_t f = spin_lock_irqsave(&name_lock);
+    uint32_t i = name_count++ % NAME_CACHE;
+    name_cache[i].tid = tid_of(t);
+    for (int k = 0; k < THREAD_NAME_MAX; k++)
+        name_cache[i].name[k] = k < THREAD_NAME_MAX - 1 ? t->name[k] : 0;
+    spin_unlock_irqrestore(&name_lock, f);
+    if (trace_on(TG_SCHED))
+        emit_name(tid_of(t), t->name);
+}
+
+void trace_replay_thread_names(void)
+{
+    if (!trace_on(TG_SCHED))
+        return;
+    uint32_t n = name_count < NAME_CACHE ? name_count : NAME_CACHE;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t tid;
+        char name[THREAD_NAME_MAX];
+        uint64_t f = spin_lock_irqsave(&name_lock);
+        tid = name_cache[i].tid;
+        for (int k = 0; k < THREAD_NAME_MAX; k++)
+            name[k] = name_cache[i].name[k];
+        spin_unlock_irqrestore(&name_lock, f);
+        emit_name(tid, name);
+    }
 }
 
 NOTRACE void trace_ev_irq_entry(uint64_t vector, uint64_t rip)

@@ -105,6 +105,8 @@ class TraceCommandsTest {
       // drops by the kernel (ring full while every function is traced) are reported, not errors
       assertThat(problems.first()).allMatch(p -> p.contains("kernel dropped"));
       assertThat(n.getOrDefault("sched_switch", 0)).as("%s", n).isPositive();
+      // spin's threads were created before `sched` was started: their names are replayed
+      assertThat(n.getOrDefault("thread_name", 0)).as("%s", n).isGreaterThanOrEqualTo(3);
       assertThat(n.getOrDefault("func_entry", 0)).as("%s", n).isPositive();
       assertThat(n.getOrDefault("graph_entry", 0)).as("%s", n).isPositive();
       assertThat(n.getOrDefault("graph_exit", 0)).as("%s", n).isPositive();
