@@ -1,5 +1,5 @@
 /*
- * The data channel on COM2 (docs/protocol.md sections 2-4, 8): a kernel
+ * The data channel on COM2 or vsock (docs/protocol.md sections 2-4, 8): a kernel
  * thread ("trace/tx", on the last CPU) sends the closed ring pages as PAGE
  * frames, oldest first (W7), polls the receive side for COMMAND frames and
  * answers each with a REPLY.  The hello (HELLO + METADATA) goes out when
@@ -10,6 +10,10 @@
  * Transmit: wait for THRE (transmit FIFO empty; QEMU holds it clear while
  * its chardev cannot take data), then write up to 16 bytes (the FIFO).
  * One mutex serialises frames (tx thread, replies, the final drain).
+ *
+ * The carrier (carrier.h) is COM2 (below) or, with `data=vsock`, a vsock
+ * stream on port 5151 (carrier_vsock.c): the kernel listens, each new host
+ * connection gets the hello, nothing is sent while no host is connected.
  */
 #include "kernel.h"
 #include "arch.h"
@@ -24,6 +28,7 @@
 #include "trace_int.h"
 #include "uslayout.h"
 #include "x86.h"
+#include "carrier.h"
 
 /* Heap debugging may be absent from a build: weak references. */
 __attribute__((weak)) uint32_t heapdebug_snapshot(uint32_t snapshot_id, uint64_t *bytes);
@@ -37,6 +42,7 @@ static uint8_t hello_buf[80 + 1024 + sizeof(struct uslayout)];
 static uint32_t next_snapshot_id = 1;
 static volatile int tx_closed; /* after the final drain: nothing more is sent */
 uint64_t trace_tx_bytes, trace_tx_pages, trace_tx_ns;
+static const struct trace_carrier_ops *car; /* set by trace_channel_start */
 
 NOTRACE static void com2_write(const void *buf, uint32_t n)
 {
@@ -50,6 +56,29 @@ NOTRACE static void com2_write(const void *buf, uint32_t n)
     }
 }
 
+static int com2_ready(void)
+{
+    return 1;
+}
+
+static int com2_rx_byte(void)
+{
+    return (inb(COM2 + 5) & 1) ? inb(COM2) : -1;
+}
+
+static void com2_flush(void)
+{
+    serial_flush(COM2);
+}
+
+static const struct trace_carrier_ops com2_ops = {
+    .name = "com2",
+    .ready = com2_ready,
+    .write = com2_write,
+    .rx_byte = com2_rx_byte,
+    .flush = com2_flush,
+};
+
 /* Caller holds tx_lock. */
 NOTRACE static void send_frame2(uint8_t type, const void *p1, uint32_t n1, const void *p2,
                                 uint32_t n2)
@@ -57,10 +86,10 @@ NOTRACE static void send_frame2(uint8_t type, const void *p1, uint32_t n1, const
     struct ut_frame_hdr h;
     uint64_t t0 = now_ns();
     ut_frame_header2(&h, type, tx_seq++, p1, n1, p2, n2);
-    com2_write(&h, sizeof h);
-    com2_write(p1, n1);
+    car->write(&h, sizeof h);
+    car->write(p1, n1);
     if (n2)
-        com2_write(p2, n2);
+        car->write(p2, n2);
     trace_tx_bytes += sizeof h + n1 + n2;
     trace_tx_ns += now_ns() - t0;
 }
@@ -270,8 +299,11 @@ static void handle_command(const uint8_t *p, uint32_t len)
 /* Caller holds tx_lock. */
 static void poll_rx(void)
 {
-    for (int i = 0; i < 4096 && (inb(COM2 + 5) & 1); i++) {
-        int got = ut_rx_feed(&rx, inb(COM2));
+    for (int i = 0; i < 4096; i++) {
+        int b = car->rx_byte();
+        if (b < 0)
+            break;
+        int got = ut_rx_feed(&rx, (uint8_t)b);
         while (got) {
             if (rx.type == UT_COMMAND)
                 handle_command(rx.payload, rx.len);
@@ -284,7 +316,7 @@ static void poll_rx(void)
 static int send_closed(void)
 {
     int sent = 0;
-    if (trace_geom.mode != UT_MODE_STREAM)
+    if (trace_geom.mode != UT_MODE_STREAM || !car->ready())
         return 0;
     for (int c = 0; c < trace_dir->ncpu; c++) {
         struct trace_ring *r = &trace_dir->rings[c];
@@ -306,10 +338,16 @@ static int send_closed(void)
 static void tx_thread(void *arg)
 {
     (void)arg;
+    if (car->start && car->start() < 0)
+        return;
     for (;;) {
         mutex_lock(&tx_lock);
         int sent = 0;
-        if (!tx_closed) {
+        if (!tx_closed && car->accept && car->accept()) {
+            ut_rx_init(&rx); /* a new connection: a new command stream */
+            send_hello();
+        }
+        if (!tx_closed && car->ready()) {
             poll_rx();
             sent = send_closed();
         }
@@ -322,18 +360,26 @@ static void tx_thread(void *arg)
 void trace_channel_start(void)
 {
     ut_rx_init(&rx);
-    if (trace_carrier != TRACE_DATA_COM2 || !trace_dir)
+    if (!trace_dir)
         return;
-    mutex_lock(&tx_lock);
-    send_hello();
-    mutex_unlock(&tx_lock);
+    if (trace_carrier == TRACE_DATA_COM2)
+        car = &com2_ops;
+    else if (trace_carrier == TRACE_DATA_VSOCK)
+        car = &trace_carrier_vsock_ops;
+    else
+        return;
+    if (!car->accept) {
+        mutex_lock(&tx_lock);
+        send_hello();
+        mutex_unlock(&tx_lock);
+    }
     thread_create("trace/tx", tx_thread, 0, ncpus - 1);
 }
 
 /* At app exit: close every CPU's current page and send what is left. */
 void trace_final_drain(void)
 {
-    if (trace_carrier != TRACE_DATA_COM2 || !trace_dir || trace_geom.mode != UT_MODE_STREAM)
+    if (!car || !trace_dir || trace_geom.mode != UT_MODE_STREAM)
         return;
     mutex_lock(&tx_lock);
     /* Send, flush (every CPU acts within one tick, or once a slot is free),
@@ -358,7 +404,7 @@ void trace_final_drain(void)
         if (!left)
             break;
     }
-    serial_flush(COM2);
+    car->flush();
     for (int c = 0; c < trace_dir->ncpu; c++) {
         struct trace_ring *r = &trace_dir->rings[c];
         /* drops not in a sent page header: pending, or in the pages not sent (the current one) */

@@ -350,10 +350,8 @@ void trace_init(void)
     if (cmdline_get(kernel_cmdline, "data", v, sizeof v)) {
         if (!strcmp(v, "none"))
             trace_carrier = TRACE_DATA_NONE;
-        else if (!strcmp(v, "vsock")) {
-            printk("trace: data=vsock: no vsock carrier in this kernel; flight recorder only\n");
-            trace_carrier = TRACE_DATA_NONE;
-        }
+        else if (!strcmp(v, "vsock"))
+            trace_carrier = TRACE_DATA_VSOCK;
     }
     trace_geom.mode = trace_carrier == TRACE_DATA_NONE ? UT_MODE_FLIGHT : UT_MODE_STREAM;
     if (cmdline_get(kernel_cmdline, "tracemode", v, sizeof v))
