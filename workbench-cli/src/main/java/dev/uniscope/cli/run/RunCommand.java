@@ -101,9 +101,9 @@ public final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--trace, --profile and --heap need --out CAPTURE");
     }
     if (out != null) {
-      if (!transport.equals("serial")) {
+      if (!transport.equals("serial") && !transport.equals("vsock")) {
         throw new IllegalArgumentException(
-            "--transport " + transport + " is not supported by run yet: use serial (COM2)");
+            "--transport must be serial (COM2) or vsock (port 5151), got " + transport);
       }
       BootOptions boot =
           new BootOptions(BootOptions.parseGroups(trace), profile == null ? 0 : profile, heap);
@@ -114,7 +114,8 @@ public final class RunCommand implements Callable<Integer> {
               .withExtraArgs(append)
               .withDuration(duration)
               .withTimeout(timeout)
-              .withGdb(gdb);
+              .withGdb(gdb)
+              .withVsock(transport.equals("vsock"));
       return new CaptureRun(cfg, System.out, System.err).call();
     }
     PrintStream out = System.out;

@@ -9,15 +9,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One launched capture: QEMU (paused at start) with the data channel on COM2, QMP and optionally a
- * gdb stub, all Unix sockets in a private 0700 directory; the data channel recorded into a capture
- * file and decoded live; {@code GUEST_PANICKED} answered with a memory dump; the run ended by the
- * app, a panic, {@code --duration}, the timeout or {@link #cancel()}.
+ * One launched capture: QEMU (paused at start) with the data channel on COM2 (or vsock), QMP and
+ * optionally a gdb stub, all Unix sockets in a private 0700 directory; the data channel recorded
+ * into a capture file and decoded live; {@code GUEST_PANICKED} answered with a memory dump; the run
+ * ended by the app, a panic, {@code --duration}, the timeout or {@link #cancel()}.
  *
  * <pre>{@code
  * try (Session s = Session.launch(config, listener)) {
@@ -36,6 +37,7 @@ public final class Session implements AutoCloseable {
   private final QemuProcess qemu;
   private final QmpClient qmp;
   private final DataChannel data;
+  private final VsockCarrier vsock;
   private final ConsoleLog console;
   private final QemuStderr stderr;
   private final PanicGuard guard;
@@ -51,6 +53,7 @@ public final class Session implements AutoCloseable {
       QemuProcess qemu,
       QmpClient qmp,
       DataChannel data,
+      VsockCarrier vsock,
       ConsoleLog console,
       QemuStderr stderr,
       PanicGuard guard,
@@ -61,6 +64,7 @@ public final class Session implements AutoCloseable {
     this.qemu = qemu;
     this.qmp = qmp;
     this.data = data;
+    this.vsock = vsock;
     this.console = console;
     this.stderr = stderr;
     this.guard = guard;
@@ -74,43 +78,103 @@ public final class Session implements AutoCloseable {
     Path dir = QemuProcess.privateDir("uniscope-session-");
     Path dataSock = dir.resolve("data.sock");
     Path qmpSock = dir.resolve("qmp.sock");
+    VsockCarrier vsock = null;
+    try {
+      vsock = config.vsock() ? VsockCarrier.start(dir) : null;
+    } catch (IOException | RuntimeException e) {
+      QemuProcess.deleteDir(dir);
+      throw e;
+    }
     QemuCommand cmd =
         QemuCommand.of(config.kernel(), config.cmdline())
             .withSmp(config.smp())
-            .withDataSocket(dataSock)
             .withQmpSocket(qmpSock)
-            // Paused until the data channel is connected, so the hello is not lost.
+            // Paused until the data channel is connected, so the hello is not lost (COM2; over
+            // vsock the kernel sends it to each new connection, so the VM starts at once).
             .withPaused(true)
             // A panic leaves the VM in place for dump-guest-memory.
             .withExtra(List.of("-action", "panic=pause"));
+    cmd =
+        vsock == null ? cmd.withDataSocket(dataSock) : cmd.withExtra(vsock.qemuArgs(cmd.memory()));
     if (config.gdb()) {
       cmd = cmd.withGdbSocket(dir.resolve("gdb.sock"));
     }
-    ConsoleLog console = new ConsoleLog(listener::consoleLine);
+    CompletableFuture<Void> listening = new CompletableFuture<>();
+    ConsoleLog console =
+        new ConsoleLog(
+            line -> {
+              if (line.contains(VsockCarrier.LISTENING)) {
+                listening.complete(null);
+              } else if (line.contains(VsockCarrier.CANNOT)) {
+                listening.completeExceptionally(new IOException("kernel: " + line.strip()));
+              }
+              listener.consoleLine(line);
+            });
     QemuStderr stderr = new QemuStderr(listener::note);
     QemuProcess qemu = null;
     QmpClient qmp = null;
     DataChannel data = null;
     try {
       qemu = QemuProcess.start(cmd, console, stderr);
-      qemu.awaitSocket(dataSock, START_TIMEOUT);
-      qemu.awaitSocket(qmpSock, START_TIMEOUT);
       LiveModels models = new LiveModels();
-      data =
-          DataChannel.connect(
-              dataSock, config.capture(), models, listener, (int) START_TIMEOUT.toMillis());
-      qmp = QmpClient.connect(qmpSock, START_TIMEOUT);
-      PanicGuard guard = PanicGuard.watch(qmp, config.dumpFile(), listener::note);
-      qmp.cont();
-      return new Session(config, listener, dir, qemu, qmp, data, console, stderr, guard, models);
+      PanicGuard guard;
+      if (vsock == null) {
+        qemu.awaitSocket(dataSock, START_TIMEOUT);
+        qemu.awaitSocket(qmpSock, START_TIMEOUT);
+        data =
+            DataChannel.connect(
+                dataSock, config.capture(), models, listener, (int) START_TIMEOUT.toMillis());
+        qmp = QmpClient.connect(qmpSock, START_TIMEOUT);
+        guard = PanicGuard.watch(qmp, config.dumpFile(), listener::note);
+        qmp.cont();
+      } else {
+        qemu.awaitSocket(qmpSock, START_TIMEOUT);
+        qmp = QmpClient.connect(qmpSock, START_TIMEOUT);
+        guard = PanicGuard.watch(qmp, config.dumpFile(), listener::note);
+        qmp.cont();
+        awaitListening(listening, qemu);
+        vsock.expose(dataSock, START_TIMEOUT);
+        data =
+            DataChannel.connect(
+                dataSock, config.capture(), models, listener, (int) START_TIMEOUT.toMillis());
+      }
+      return new Session(
+          config, listener, dir, qemu, qmp, data, vsock, console, stderr, guard, models);
     } catch (TimeoutException | QmpException e) {
-      closeQuietly(data, qmp, qemu);
+      closeQuietly(data, qmp, qemu, vsock);
       QemuProcess.deleteDir(dir);
       throw new IOException("QEMU did not start: " + e.getMessage(), e);
     } catch (IOException | RuntimeException | InterruptedException e) {
-      closeQuietly(data, qmp, qemu);
+      closeQuietly(data, qmp, qemu, vsock);
       QemuProcess.deleteDir(dir);
       throw e;
+    }
+  }
+
+  /** Until the kernel listens on the vsock data port (its console says so), bounded. */
+  private static void awaitListening(CompletableFuture<Void> listening, QemuProcess qemu)
+      throws IOException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!listening.isDone()) {
+      if (!qemu.isAlive()) {
+        throw new IOException("QEMU exited before the kernel listened on vsock port 5151");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(
+            "the kernel did not listen on vsock port 5151 within " + START_TIMEOUT);
+      }
+      try {
+        listening.get(TICK_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // not yet: check QEMU again
+      } catch (ExecutionException e) {
+        throw new IOException(e.getCause().getMessage(), e.getCause());
+      }
+    }
+    try {
+      listening.get();
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -236,11 +300,12 @@ public final class Session implements AutoCloseable {
   /** Kills QEMU if it still runs, closes every endpoint and removes the private directory. */
   @Override
   public void close() {
-    closeQuietly(data, qmp, qemu);
+    closeQuietly(data, qmp, qemu, vsock);
     QemuProcess.deleteDir(dir);
   }
 
-  private static void closeQuietly(DataChannel data, QmpClient qmp, QemuProcess qemu) {
+  private static void closeQuietly(
+      DataChannel data, QmpClient qmp, QemuProcess qemu, VsockCarrier vsock) {
     if (qemu != null) {
       qemu.close();
     }
@@ -253,6 +318,13 @@ public final class Session implements AutoCloseable {
       }
     } catch (IOException e) {
       // Best effort: the capture file stays readable without its footer.
+    }
+    try {
+      if (vsock != null) {
+        vsock.close();
+      }
+    } catch (IOException e) {
+      // Best effort: the back-end's threads are daemons and its socket is in the private dir.
     }
   }
 }

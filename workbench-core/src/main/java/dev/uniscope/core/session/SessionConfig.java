@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param timeout give up on a VM that neither exits nor panics within this
  * @param gdb also open a gdb stub socket in the session directory
  * @param leakScanEvery with heap tracking, ask for a leak scan this often (null: never)
+ * @param vsock carry the data channel over virtio-vsock ({@code data=vsock}) instead of COM2
  */
 public record SessionConfig(
     Path kernel,
@@ -29,7 +30,8 @@ public record SessionConfig(
     Duration duration,
     Duration timeout,
     boolean gdb,
-    Duration leakScanEvery) {
+    Duration leakScanEvery,
+    boolean vsock) {
 
   /** Maximum vCPUs the kernel uses (docs/app-api.md). */
   public static final int MAX_SMP = 8;
@@ -61,42 +63,52 @@ public record SessionConfig(
         null,
         Duration.ofMinutes(10),
         false,
-        Duration.ofMillis(500));
+        Duration.ofMillis(500),
+        false);
   }
 
   public SessionConfig withSmp(int n) {
     return new SessionConfig(
-        kernel, app, n, extraArgs, boot, capture, duration, timeout, gdb, leakScanEvery);
+        kernel, app, n, extraArgs, boot, capture, duration, timeout, gdb, leakScanEvery, vsock);
   }
 
   public SessionConfig withExtraArgs(String a) {
     return new SessionConfig(
-        kernel, app, smp, a, boot, capture, duration, timeout, gdb, leakScanEvery);
+        kernel, app, smp, a, boot, capture, duration, timeout, gdb, leakScanEvery, vsock);
   }
 
   public SessionConfig withDuration(Duration d) {
     return new SessionConfig(
-        kernel, app, smp, extraArgs, boot, capture, d, timeout, gdb, leakScanEvery);
+        kernel, app, smp, extraArgs, boot, capture, d, timeout, gdb, leakScanEvery, vsock);
   }
 
   public SessionConfig withTimeout(Duration t) {
     return new SessionConfig(
-        kernel, app, smp, extraArgs, boot, capture, duration, t, gdb, leakScanEvery);
+        kernel, app, smp, extraArgs, boot, capture, duration, t, gdb, leakScanEvery, vsock);
   }
 
   public SessionConfig withGdb(boolean g) {
     return new SessionConfig(
-        kernel, app, smp, extraArgs, boot, capture, duration, timeout, g, leakScanEvery);
+        kernel, app, smp, extraArgs, boot, capture, duration, timeout, g, leakScanEvery, vsock);
   }
 
   public SessionConfig withLeakScanEvery(Duration d) {
-    return new SessionConfig(kernel, app, smp, extraArgs, boot, capture, duration, timeout, gdb, d);
+    return new SessionConfig(
+        kernel, app, smp, extraArgs, boot, capture, duration, timeout, gdb, d, vsock);
+  }
+
+  public SessionConfig withVsock(boolean v) {
+    return new SessionConfig(
+        kernel, app, smp, extraArgs, boot, capture, duration, timeout, gdb, leakScanEvery, v);
   }
 
   /** The kernel command line: {@code app=NAME}, the instrumentation, then the user's words. */
   public String cmdline() {
     StringBuilder b = new StringBuilder(app.isEmpty() ? "" : "app=" + app);
     for (String w : boot.kernelArgs()) {
+      if (vsock && w.equals("data=com2")) {
+        w = "data=vsock";
+      }
       // A user-supplied word of the same key wins (the kernel reads the first match otherwise).
       String key = w.substring(0, w.indexOf('=') + 1);
       if (!(" " + extraArgs).contains(" " + key)) {
