@@ -35,8 +35,10 @@ class SpinCaptureTest {
   @Timeout(900)
   void profileSharesAndCallChainsMatchTheKnownAnswerDespiteKaslr() throws Exception {
     Path capture = dir.resolve("spin.uscope");
-    // 4 s on 2 vCPUs at 997 Hz: about 8000 samples. The largest share (50 %) then has a standard
-    // error of sqrt(0.25 / 8000) = 0.56 pp, so the 3 pp tolerance is over 5 standard errors.
+    // 8 s on 2 vCPUs at 997 Hz: up to ~16,000 samples; fewer when the host steals vCPU time, so
+    // the test requires 2,500 in the burn functions. There the largest share (50 %) has a standard
+    // error of at most sqrt(0.25 / 2500) = 1 pp, so the 3 pp tolerance is at least 3 standard
+    // errors (and over 5 at the usual ~8,000).
     assertThat(
             CaptureCli.run(
                 capture,
@@ -47,7 +49,7 @@ class SpinCaptureTest {
                 "--profile",
                 "997",
                 "--append",
-                "duration=4000"))
+                "duration=8000"))
         .isZero();
     Path json = dir.resolve("r.json");
     Path html = dir.resolve("html");
@@ -74,7 +76,7 @@ class SpinCaptureTest {
       }
     }
     long total = samples[0] + samples[1] + samples[2];
-    assertThat(total).as("samples in burn_a/b/c").isGreaterThan(4000);
+    assertThat(total).as("samples in burn_a/b/c").isGreaterThanOrEqualTo(2500);
     for (int k = 0; k < 3; k++) {
       assertThat(100.0 * samples[k] / total)
           .as("share of %s", burns.get(k))
