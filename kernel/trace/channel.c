@@ -43,6 +43,9 @@ static uint32_t next_snapshot_id = 1;
 static volatile int tx_closed; /* after the final drain: nothing more is sent */
 uint64_t trace_tx_bytes, trace_tx_pages, trace_tx_ns;
 static const struct trace_carrier_ops *car; /* set by trace_channel_start */
+static volatile int host_seen;              /* a host connected (carriers with accept) */
+static volatile int car_failed;             /* its start failed: no host will come */
+#define HOST_WAIT_S 10                      /* at app exit, for a host not yet connected */
 
 NOTRACE static void com2_write(const void *buf, uint32_t n)
 {
@@ -338,13 +341,16 @@ static int send_closed(void)
 static void tx_thread(void *arg)
 {
     (void)arg;
-    if (car->start && car->start() < 0)
+    if (car->start && car->start() < 0) {
+        car_failed = 1;
         return;
+    }
     for (;;) {
         mutex_lock(&tx_lock);
         int sent = 0;
         if (!tx_closed && car->accept && car->accept()) {
             ut_rx_init(&rx); /* a new connection: a new command stream */
+            host_seen = 1;
             send_hello();
         }
         if (!tx_closed && car->ready()) {
@@ -381,6 +387,14 @@ void trace_final_drain(void)
 {
     if (!car || !trace_dir || trace_geom.mode != UT_MODE_STREAM)
         return;
+    /* A host that connects only after boot (vsock) may not have yet when a
+     * short app ends: give it a bounded chance (the tx thread accepts). */
+    if (car->accept && !host_seen && !car_failed) {
+        printk("trace: data channel: waiting up to %d s for a host\n", HOST_WAIT_S);
+        uint64_t end = now_ns() + HOST_WAIT_S * 1000000000ull;
+        while (!host_seen && !car_failed && now_ns() < end)
+            thread_sleep_ns(1000000);
+    }
     mutex_lock(&tx_lock);
     /* Send, flush (every CPU acts within one tick, or once a slot is free),
      * repeat until every current page is empty; bounded. */
