@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "serial.h"
+#include "unwind.h"
 #include "x86.h"
 
 #define PVPANIC_PORT 0x505
@@ -76,6 +77,12 @@ static int frame_ok(uint64_t fp)
     return fp && !(fp & 7) && (fp >> 47) == 0x1ffff && vm_is_mapped(fp) && vm_is_mapped(fp + 8);
 }
 
+static int frame_readable(uint64_t addr, void *ctx)
+{
+    (void)ctx;
+    return frame_ok(addr);
+}
+
 static void backtrace_from(uint64_t rip, uint64_t rbp, uint64_t rsp)
 {
     printk("backtrace:\n");
@@ -83,48 +90,11 @@ static void backtrace_from(uint64_t rip, uint64_t rbp, uint64_t rsp)
     printk("  #%d 0x%016lx ", i++, rip);
     print_sym(rip);
     printk("\n");
-    /* If the faulting function has not set up its frame yet, its caller
-     * is the return address on top of the stack (or just above a pushed
-     * %rbp) and %rbp still belongs to the caller.  That happens at its
-     * first instructions, when gcc schedules work between `push %rbp` and
-     * `mov %rsp,%rbp`, and in frameless leaf functions (gcc 12 omits leaf
-     * frames despite -mno-omit-leaf-frame-pointer).  An -mfentry call or
-     * its NOP (5 or 6 bytes) before the prologue is skipped. */
-    uint64_t off;
-    if (rsp && ksym_lookup(rip, &off)) {
-        const uint8_t *fn = (const uint8_t *)(rip - off);
-        uint64_t pro = 0;
-        if (fn[0] == 0xe8 || (fn[0] == 0x0f && fn[1] == 0x1f && fn[2] == 0x44))
-            pro = 5; /* call rel32 / nopl 0(%rax,%rax,1) */
-        else if ((fn[0] == 0xff && fn[1] == 0x15) || (fn[0] == 0x67 && fn[1] == 0xe8) ||
-                 (fn[0] == 0x66 && fn[1] == 0x0f && fn[2] == 0x1f))
-            pro = 6; /* call *GOT(%rip) / addr32 call / nopw */
-        uint64_t slot = 0;
-        if (fn[pro] != 0x55) {
-            slot = rsp; /* frameless */
-        } else if (off <= pro) {
-            slot = rsp; /* nothing pushed yet */
-        } else {
-            uint64_t mov = 0; /* offset of `mov %rsp,%rbp` (48 89 e5) */
-            for (uint64_t k = pro + 1; k < pro + 24 && !mov; k++)
-                if (fn[k] == 0x48 && fn[k + 1] == 0x89 && fn[k + 2] == 0xe5)
-                    mov = k;
-            if (mov && off <= mov)
-                slot = rsp + 8; /* %rbp pushed, frame not established */
-        }
-        /* gcc may also schedule work before `push %rbp` (seen under -mfentry),
-         * so the code bytes can mislead; but a %rbp pushed and not yet
-         * replaced equals %rbp itself, and then the caller is one slot up. */
-        uint64_t ret_off;
-        if (!(slot && frame_ok(slot) && ksym_lookup(*(uint64_t *)slot, &ret_off)) &&
-            frame_ok(rsp) && *(uint64_t *)rsp == rbp)
-            slot = rsp + 8;
-        if (slot && frame_ok(slot) && ksym_lookup(*(uint64_t *)slot, &ret_off)) {
-            uint64_t ret = *(uint64_t *)slot;
-            printk("  #%d 0x%016lx ", i++, ret);
-            print_sym(ret);
-            printk("\n");
-        }
+    uint64_t caller = unwind_prologue_return(rip, rbp, rsp, frame_readable, 0);
+    if (caller) {
+        printk("  #%d 0x%016lx ", i++, caller);
+        print_sym(caller);
+        printk("\n");
     }
     for (; i < 32 && frame_ok(rbp); i++) {
         uint64_t ret = ((uint64_t *)rbp)[1];

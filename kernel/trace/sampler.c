@@ -25,6 +25,7 @@
 #include "sched.h"
 #include "trace.h"
 #include "trace_int.h"
+#include "unwind.h"
 
 volatile uint32_t trace_sample_hz;
 #define TICK_NS (1000000000ull / SCHED_HZ)
@@ -34,6 +35,16 @@ NOTRACE void trace_sampler_set_rate(uint32_t hz)
     trace_sample_hz = hz;
     for (int c = 0; c < MAX_CPUS; c++)
         trace_cpu[c].timer_reprog = 1;
+}
+
+struct stack_bounds {
+    uint64_t lo, hi;
+};
+
+NOTRACE static int on_stack(uint64_t addr, void *ctx)
+{
+    const struct stack_bounds *b = ctx;
+    return addr >= b->lo && addr + 8 <= b->hi && !(addr & 7);
 }
 
 NOTRACE static void sample(struct trapframe *tf, struct percpu *c)
@@ -50,6 +61,11 @@ NOTRACE static void sample(struct trapframe *tf, struct percpu *c)
     if (!idle && t->stack) {
         uint64_t lo = (uint64_t)t->stack, hi = lo + t->stack_size;
         uint64_t fp = tf->rbp;
+        struct stack_bounds b = {lo, hi};
+        /* interrupted before the function set up its frame: its caller first */
+        uint64_t caller = unwind_prologue_return(tf->rip, tf->rbp, tf->rsp, on_stack, &b);
+        if (caller)
+            frames[n++] = caller;
         /* interrupted in kernel mode on this stack: walk rbp -> [saved rbp, ret] */
         while (n < TRACE_MAX_STACK && fp >= lo && fp + 16 <= hi && !(fp & 7)) {
             uint64_t ret = ((uint64_t *)fp)[1];
