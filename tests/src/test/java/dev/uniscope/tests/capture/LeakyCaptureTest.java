@@ -1,11 +1,8 @@
 package dev.uniscope.tests.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,27 +36,7 @@ class LeakyCaptureTest {
     Path json = dir.resolve("r.json");
     assertThat(CaptureCli.report(capture, json, "--html", dir.resolve("html").toString())).isZero();
     JsonNode r = CaptureCli.json(json);
-    JsonNode leaks = r.path("leaks");
-    assertThat(leaks.path("source").asString()).isEqualTo("leak_scan");
-    assertThat(leaks.path("leaks").asLong()).isEqualTo(21);
-    assertThat(leaks.path("leaked_bytes").asLong()).isEqualTo(117408);
-    List<org.assertj.core.groups.Tuple> sites = new ArrayList<>();
-    for (JsonNode g : leaks.path("groups")) {
-      assertThat(g.path("sizes")).hasSize(1);
-      sites.add(
-          tuple(
-              g.path("site").asString(),
-              g.path("count").asLong(),
-              g.path("sizes").get(0).path("size").asLong()));
-      assertThat(g.path("stack").get(0).asString()).startsWith(g.path("site").asString() + "+");
-    }
-    assertThat(sites)
-        .containsExactlyInAnyOrder(
-            tuple("leak_small", 16L, 64L),
-            tuple("leak_pages", 4L, 4096L),
-            tuple("leak_big", 1L, 100000L));
-    assertThat(r.path("run").path("outcome").asString()).isEqualTo("exited");
-    assertThat(r.path("kernel").path("elf_matches").asBoolean()).isTrue();
+    GroundTruth.assertLeakyReport(r);
 
     assertThat(CaptureCli.report(capture, dir.resolve("g.json"), "--fail-on", "leaks"))
         .isEqualTo(5);
