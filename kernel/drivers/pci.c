@@ -17,6 +17,7 @@
  * are kept in a small static table.
  */
 #include "kernel.h"
+#include "acpi.h"
 #include "bootinfo.h"
 #include "layout.h"
 #include "mm.h"
@@ -31,50 +32,12 @@ static uint8_t bus_start, bus_end;
 static struct pci_dev devs[PCI_MAX_DEVS];
 static int ndevs;
 
-struct sdt {
-    char sig[4];
-    uint32_t len;
-    uint8_t rev, csum;
-    char oem[6], oemtab[8];
-    uint32_t oemrev, creator, creatorrev;
-} __attribute__((packed));
-
-/* Same walk as arch/x86_64/acpi.c (whose finder is private to it). */
-static const struct sdt *acpi_table(const char *sig)
-{
-    if (!bootinfo.rsdp)
-        return 0;
-    const uint8_t *rsdp = P2V(bootinfo.rsdp);
-    if (memcmp(rsdp, "RSD PTR ", 8))
-        return 0;
-    uint64_t root;
-    int wide = 0;
-    if (rsdp[15] >= 2 && *(const uint64_t *)(rsdp + 24)) {
-        root = *(const uint64_t *)(rsdp + 24);
-        wide = 1;
-    } else {
-        root = *(const uint32_t *)(rsdp + 16);
-    }
-    const struct sdt *r = P2V(root);
-    if (r->len < sizeof *r || r->len > 65536)
-        return 0;
-    int n = (int)((r->len - sizeof *r) / (wide ? 8 : 4));
-    const uint8_t *ents = (const uint8_t *)(r + 1);
-    for (int i = 0; i < n; i++) {
-        uint64_t pa = wide ? *(const uint64_t *)(ents + 8 * i) : *(const uint32_t *)(ents + 4 * i);
-        const struct sdt *t = P2V(pa);
-        if (!memcmp(t->sig, sig, 4))
-            return t;
-    }
-    return 0;
-}
-
 /* MCFG: 36-byte header, 8 reserved bytes, then 16-byte entries
  * {u64 base, u16 segment, u8 bus_start, u8 bus_end, u32 reserved}.
  * We use the entry for segment 0. */
 static int ecam_from_mcfg(void)
 {
-    const struct sdt *m = acpi_table("MCFG");
+    const struct acpi_sdt *m = acpi_find_table("MCFG");
     if (!m || m->len < sizeof *m + 8 + 16)
         return 0;
     const uint8_t *e = (const uint8_t *)m + sizeof *m + 8;

@@ -1,19 +1,13 @@
-/* Just enough ACPI to count CPUs: RSDP -> XSDT/RSDT -> MADT local APICs. */
+/* Just enough ACPI: RSDP -> XSDT/RSDT -> a table by signature; the MADT
+ * gives the local APICs (CPUs). */
 #include "kernel.h"
+#include "acpi.h"
 #include "arch.h"
 #include "bootinfo.h"
 #include "layout.h"
 #include "string.h"
 
-struct sdt {
-    char sig[4];
-    uint32_t len;
-    uint8_t rev, csum;
-    char oem[6], oemtab[8];
-    uint32_t oemrev, creator, creatorrev;
-} __attribute__((packed));
-
-static const struct sdt *find_table(const char *sig)
+const struct acpi_sdt *acpi_find_table(const char *sig)
 {
     const uint8_t *rsdp = P2V(bootinfo.rsdp);
     if (!bootinfo.rsdp || memcmp(rsdp, "RSD PTR ", 8))
@@ -27,14 +21,14 @@ static const struct sdt *find_table(const char *sig)
     } else {
         root = *(const uint32_t *)(rsdp + 16);
     }
-    const struct sdt *r = P2V(root);
+    const struct acpi_sdt *r = P2V(root);
     if (r->len < sizeof *r || r->len > 65536)
         return 0;
     int n = (int)((r->len - sizeof *r) / (wide ? 8 : 4));
     const uint8_t *ents = (const uint8_t *)(r + 1);
     for (int i = 0; i < n; i++) {
         uint64_t pa = wide ? *(const uint64_t *)(ents + 8 * i) : *(const uint32_t *)(ents + 4 * i);
-        const struct sdt *t = P2V(pa);
+        const struct acpi_sdt *t = P2V(pa);
         if (!memcmp(t->sig, sig, 4))
             return t;
     }
@@ -43,7 +37,7 @@ static const struct sdt *find_table(const char *sig)
 
 int acpi_find_cpus(uint32_t *ids, int max)
 {
-    const struct sdt *madt = find_table("APIC");
+    const struct acpi_sdt *madt = acpi_find_table("APIC");
     if (!madt)
         return 0;
     const uint8_t *p = (const uint8_t *)madt + sizeof *madt + 8;
