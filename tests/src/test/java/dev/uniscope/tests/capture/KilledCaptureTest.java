@@ -2,14 +2,8 @@ package dev.uniscope.tests.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.uniscope.tests.harness.Kernel;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,61 +21,15 @@ class KilledCaptureTest {
   @Timeout(900)
   void aCaptureKilledMidRunReopens() throws Exception {
     Path capture = dir.resolve("killed.uscope");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd =
-        List.of(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.uniscope.cli.UniscopeCommand",
-            "run",
-            "--kernel",
-            Kernel.elf().toString(),
-            "--app",
-            "threads",
-            "--append",
-            "items=100000000",
-            "--trace",
-            "sched,irq",
-            "--out",
-            capture.toString());
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectErrorStream(false)
-            .start();
-    List<ProcessHandle> qemu = List.of();
-    try {
-      CompletableFuture<Boolean> up =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (BufferedReader err =
-                    new BufferedReader(
-                        new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                  for (String l; (l = err.readLine()) != null; ) {
-                    if (l.contains("data channel up")) {
-                      return true;
-                    }
-                  }
-                  return false;
-                } catch (java.io.IOException e) {
-                  return false;
-                }
-              });
-      assertThat(up.get(5, TimeUnit.MINUTES)).as("the run reported its data channel").isTrue();
-      // Let pages arrive: poll the file's size (bounded), the recorder's only visible progress.
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-      while (Files.size(capture) < 64 * 1024 && System.nanoTime() < deadline) {
-        p.waitFor(200, TimeUnit.MILLISECONDS);
-      }
-      assertThat(Files.size(capture)).isGreaterThanOrEqualTo(64 * 1024);
-      qemu = p.descendants().toList();
-      p.destroyForcibly();
-      p.waitFor(60, TimeUnit.SECONDS);
-    } finally {
-      p.destroyForcibly();
+    try (RecorderProcess rec =
+        RecorderProcess.start(
+            capture, "--app", "threads", "--append", "items=100000000", "--trace", "sched,irq")) {
+      rec.awaitRecorded(64 * 1024);
+      List<ProcessHandle> qemu = rec.qemu();
+      rec.process.destroyForcibly();
+      rec.process.waitFor(60, TimeUnit.SECONDS);
       qemu.forEach(ProcessHandle::destroyForcibly);
+      assertThat(rec.reportedChannelUp()).as("the run reported its data channel").isTrue();
     }
 
     Path json = dir.resolve("r.json");

@@ -24,6 +24,7 @@ public final class ConsoleLog implements QemuProcess.Sink {
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private String panicReason = "";
   private String appName = "";
+  private Integer appExitStatus;
   private boolean ended;
 
   /**
@@ -68,6 +69,14 @@ public final class ConsoleLog implements QemuProcess.Sink {
         int sp = rest.indexOf(' ');
         appName = sp < 0 ? rest : rest.substring(0, sp);
       }
+      if (s.startsWith("app: exit name=")) {
+        int at = s.lastIndexOf(" status=");
+        try {
+          appExitStatus = at < 0 ? null : Integer.valueOf(s.substring(at + " status=".length()));
+        } catch (NumberFormatException e) {
+          appExitStatus = null;
+        }
+      }
       if (s.startsWith("panic: ") && panicReason.isEmpty()) {
         panicReason = s.substring("panic: ".length());
       }
@@ -78,6 +87,14 @@ public final class ConsoleLog implements QemuProcess.Sink {
   /** The first {@code panic:} line's text, or empty. */
   public synchronized String panicReason() {
     return panicReason;
+  }
+
+  /**
+   * The status the kernel announced before powering off ({@code app: exit name=NAME status=N}), if
+   * it did.
+   */
+  public synchronized java.util.Optional<Integer> appExitStatus() {
+    return java.util.Optional.ofNullable(appExitStatus);
   }
 
   /** The app the kernel started ({@code app: start name=NAME}), or empty. */

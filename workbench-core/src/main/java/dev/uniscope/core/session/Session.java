@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -257,8 +258,13 @@ public final class Session implements AutoCloseable {
     if (guard.panicked()) {
       return panicked();
     }
-    if (st.guestCode().isPresent()) {
-      return new SessionOutcome.AppExited(st.guestCode().get());
+    // An odd QEMU status is also what a signal gives (SIGKILL: 137 = (68 << 1) | 1), so a guest
+    // exit counts only when the kernel announced it, or is one of its own codes (126 no app, 127
+    // panic_exit or an early fatal error; docs/app-api.md).
+    Optional<Integer> code =
+        st.guestCode().filter(c -> c >= 126 || console.appExitStatus().equals(Optional.of(c)));
+    if (code.isPresent()) {
+      return new SessionOutcome.AppExited(code.get());
     }
     if (cancelled || stderr.signalled()) {
       return new SessionOutcome.Cancelled();
