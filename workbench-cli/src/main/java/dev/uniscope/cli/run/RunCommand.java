@@ -5,6 +5,7 @@ import dev.uniscope.core.launch.KernelImage;
 import dev.uniscope.core.launch.QemuCommand;
 import dev.uniscope.core.launch.QemuProcess;
 import dev.uniscope.core.session.BootOptions;
+import dev.uniscope.core.session.ConsoleLog;
 import dev.uniscope.core.session.SessionConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,8 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -128,26 +127,19 @@ public final class RunCommand implements Callable<Integer> {
             .withExtra(List.of("-action", "panic=exit-failure"));
     System.err.printf("uniscope: booting %s with '%s' on %d vCPU(s)%n", image, cmdline, smp);
     long start = System.nanoTime();
-    CountDownLatch consoleDone = new CountDownLatch(1);
-    QemuProcess.Sink console =
-        new QemuProcess.Sink() {
-          @Override
-          public void accept(byte[] bytes) {
-            out.write(bytes, 0, bytes.length);
-            out.flush();
-          }
-
-          @Override
-          public void end() {
-            consoleDone.countDown();
-          }
-        };
+    // Line by line, so the kernel's own `app: exit ... status=N` line is seen (see below).
+    ConsoleLog console =
+        new ConsoleLog(
+            line -> {
+              out.println(line);
+              out.flush();
+            });
     try (QemuProcess qemu =
         QemuProcess.start(cmd, console, bytes -> System.err.write(bytes, 0, bytes.length))) {
       Duration wait = duration != null ? duration : timeout;
       Optional<QemuProcess.ExitStatus> exit = qemu.awaitExit(wait);
-      // Let the last console bytes out before our summary line.
-      consoleDone.await(5, TimeUnit.SECONDS);
+      // Let the last console lines out before our summary line.
+      console.awaitEnd(5000);
       double secs = (System.nanoTime() - start) / 1e9;
       if (exit.isEmpty()) {
         if (duration != null) {
@@ -158,8 +150,12 @@ public final class RunCommand implements Callable<Integer> {
         return ExitCodes.TIMEOUT;
       }
       QemuProcess.ExitStatus st = exit.get();
-      if (st.guestCode().isPresent()) {
-        int code = st.guestCode().get();
+      // An odd QEMU status is also what a signal gives (SIGKILL: 137 = (68 << 1) | 1): a guest
+      // exit counts only when the kernel announced it, or is one of its own codes (126, 127).
+      Optional<Integer> guest =
+          st.guestCode().filter(c -> c >= 126 || console.appExitStatus().equals(Optional.of(c)));
+      if (guest.isPresent()) {
+        int code = guest.get();
         System.err.printf(
             "uniscope: app '%s' exited with status %d after %.1f s%n", appName(), code, secs);
         return code == 0 ? ExitCodes.OK : ExitCodes.APP_FAILED;
