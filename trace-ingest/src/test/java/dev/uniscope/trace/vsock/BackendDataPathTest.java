@@ -9,41 +9,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A well-behaved guest against the backend: handshake, connect, data both ways, close. */
 @Timeout(60)
-class BackendDataPathTest {
-  static final Duration T = Duration.ofSeconds(20);
-  static final int PORT = 5000;
-
-  @TempDir Path dir;
-  VhostUserVsockBackend backend;
-  FakeFrontEnd fe;
-  final LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
-
-  @BeforeEach
-  void start() throws IOException {
-    backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID);
-    backend.listen(PORT, accepted::add);
-    fe = new FakeFrontEnd(backend.socketPath());
-    fe.start();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    fe.close();
-    backend.close();
-  }
-
+class BackendDataPathTest extends BackendFixture {
   @Test
   void socketIsPrivate() throws IOException {
     assertThat(Files.getPosixFilePermissions(backend.socketPath()))

@@ -8,46 +8,17 @@ import dev.uniscope.trace.vsock.ffm.Memfd;
 import dev.uniscope.trace.vsock.packet.Op;
 import dev.uniscope.trace.vsock.packet.VsockHeader;
 import java.io.EOFException;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One malicious move per test: the queue that saw it stops (or the connection is reset), and the
  * backend serves again once the front-end restarts the rings, as QEMU does on a guest reset.
  */
 @Timeout(60)
-class HostileGuestTest {
-  static final Duration T = Duration.ofSeconds(20);
-  static final int PORT = 5000;
-
-  @TempDir Path dir;
-  VhostUserVsockBackend backend;
-  FakeFrontEnd fe;
-  final LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
-
-  @BeforeEach
-  void start() throws IOException {
-    backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID);
-    backend.listen(PORT, accepted::add);
-    fe = new FakeFrontEnd(backend.socketPath());
-    fe.start();
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    fe.close();
-    backend.close();
-  }
-
+class HostileGuestTest extends BackendFixture {
   /** After a fault: restart the rings and prove a connection still works. */
   static void assertStillServes(VhostUserVsockBackend backend, FakeFrontEnd fe, int srcPort)
       throws Exception {
