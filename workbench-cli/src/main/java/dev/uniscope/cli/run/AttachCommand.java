@@ -2,26 +2,19 @@ package dev.uniscope.cli.run;
 
 import dev.uniscope.cli.ExitCodes;
 import dev.uniscope.cli.report.ProgressBar;
-import dev.uniscope.cli.report.Summary;
-import dev.uniscope.core.report.CaptureData;
-import dev.uniscope.core.report.EventCounts;
 import dev.uniscope.core.session.DataChannel;
 import dev.uniscope.core.session.LiveModels;
-import dev.uniscope.core.session.RunRecord;
 import dev.uniscope.core.session.SessionListener;
 import dev.uniscope.trace.session.Hello;
 import dev.uniscope.trace.transport.TraceEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -137,22 +130,9 @@ public final class AttachCommand implements Callable<Integer> {
     long total = duration == null ? 0 : duration.toNanos();
     String outcome;
     DataChannel.Finished finished;
-    CountDownLatch done = new CountDownLatch(1);
-    AtomicBoolean cancelled = new AtomicBoolean();
     try (DataChannel ch =
         DataChannel.connect(endpoint, out, new LiveModels(), listener, 30_000, true)) {
-      Thread hook =
-          new Thread(
-              () -> {
-                cancelled.set(true);
-                try {
-                  done.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "uniscope-detach");
-      Runtime.getRuntime().addShutdownHook(hook);
+      CancelHook hook = CancelHook.install("uniscope-detach");
       try {
         while (true) {
           var stats = ch.pump();
@@ -164,7 +144,7 @@ public final class AttachCommand implements Callable<Integer> {
             outcome = "detached";
             break;
           }
-          if (cancelled.get() || (total > 0 && elapsed >= total)) {
+          if (hook.cancelled() || (total > 0 && elapsed >= total)) {
             ch.drain(leakScan);
             outcome = "stopped";
             break;
@@ -177,67 +157,27 @@ public final class AttachCommand implements Callable<Integer> {
         }
         finished = ch.finish(0);
       } finally {
-        done.countDown();
+        hook.close();
         bar.clear();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // shutting down
-        }
       }
     }
     long elapsed = System.nanoTime() - start;
-    String cmdline = finished.hello().map(Hello::cmdline).orElse("");
-    String app = "";
-    for (String w : cmdline.split(" ")) {
-      if (w.startsWith("app=")) {
-        app = w.substring(4);
-      }
-    }
-    new RunRecord(
-            app,
-            kernel == null ? "" : kernel.toAbsolutePath().toString(),
-            cmdline,
+    new AttachRecord(
+            out,
+            kernel,
+            finished.hello().map(Hello::cmdline).orElse(""),
             finished.hello().map(Hello::ncpu).orElse(0),
             outcome,
-            -1,
-            "",
-            "",
-            elapsed,
-            List.of())
-        .write(RunRecord.fileFor(out));
-    System.err.println();
-    try (CaptureData data = CaptureData.open(out, null)) {
-      Summary.printHeader(
-          System.err,
-          out + " (" + Files.size(out) + " bytes)",
-          RunRecord.read(RunRecord.fileFor(out)),
-          data.layout(),
-          finished.hello().map(Hello::buildIdHex).orElse(null),
-          EventCounts.of(data.session()));
-    }
+            elapsed)
+        .writeAndSummarize(System.err, null, data -> finished.hello());
     return finished.hello().isPresent() ? ExitCodes.OK : ExitCodes.APP_FAILED;
   }
 
   /** {@code unix:PATH}, a path, or {@code HOST:PORT} on loopback. */
   static TraceEndpoint endpoint(String addr) {
-    if (addr.startsWith("unix:")) {
-      return new TraceEndpoint.Unix(Path.of(addr.substring(5)));
-    }
-    int colon = addr.lastIndexOf(':');
-    if (colon > 0 && !addr.contains("/")) {
-      String host = addr.substring(0, colon);
-      int port;
-      try {
-        port = Integer.parseInt(addr.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + addr + "' is not HOST:PORT");
-      }
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port " + port + " is outside 1..65535");
-      }
-      return new TraceEndpoint.Tcp(host, port);
-    }
-    return new TraceEndpoint.Unix(Path.of(addr));
+    return switch (AttachAddress.parse(addr)) {
+      case AttachAddress.Unix u -> new TraceEndpoint.Unix(u.path());
+      case AttachAddress.Tcp t -> new TraceEndpoint.Tcp(t.host(), t.port());
+    };
   }
 }

@@ -1,15 +1,12 @@
 package dev.uniscope.cli.run;
 
 import dev.uniscope.cli.ExitCodes;
-import dev.uniscope.cli.report.Summary;
 import dev.uniscope.core.extract.RingDirectory;
 import dev.uniscope.core.extract.RingExtraction;
 import dev.uniscope.core.memory.KernelLayout;
 import dev.uniscope.core.memory.LiveMemory;
 import dev.uniscope.core.memory.MemoryAccessException;
 import dev.uniscope.core.report.CaptureData;
-import dev.uniscope.core.report.EventCounts;
-import dev.uniscope.core.session.RunRecord;
 import dev.uniscope.core.symbols.Symbolizer;
 import dev.uniscope.gdbstub.rsp.MonitorDump;
 import dev.uniscope.gdbstub.rsp.RspClient;
@@ -23,11 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code attach --gdb}: a capture with no data channel at all, read out of guest memory through
@@ -75,20 +68,7 @@ final class GdbAttach {
       Files.createDirectories(out.toAbsolutePath().getParent());
     }
     long start = System.nanoTime();
-    AtomicBoolean cancelled = new AtomicBoolean();
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              cancelled.set(true);
-              try {
-                done.await(30, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "uniscope-detach");
-    Runtime.getRuntime().addShutdownHook(hook);
+    CancelHook hook = CancelHook.install("uniscope-detach");
     String outcome;
     String cmdline = "";
     int ncpu = 0;
@@ -141,11 +121,11 @@ final class GdbAttach {
           boolean last = false;
           while (!last) {
             long now = System.nanoTime();
-            if (!cancelled.get() && now < end) {
+            if (!hook.cancelled() && now < end) {
               // The interval is the extraction period, not a synchronization wait.
               Thread.sleep(Math.max(1, Math.min(interval.toMillis(), (end - now) / 1_000_000)));
             }
-            last = cancelled.get() || System.nanoTime() >= end;
+            last = hook.cancelled() || System.nanoTime() >= end;
             long s0 = System.nanoTime();
             try {
               live.stop();
@@ -175,12 +155,7 @@ final class GdbAttach {
         }
       }
     } finally {
-      done.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // shutting down
-      }
+      hook.close();
     }
     long elapsed = System.nanoTime() - start;
     err.printf(
@@ -190,34 +165,8 @@ final class GdbAttach {
         bytes / 1e6,
         passes,
         stoppedNanos / 1e6);
-    String app = "";
-    for (String w : cmdline.split(" ")) {
-      if (w.startsWith("app=")) {
-        app = w.substring(4);
-      }
-    }
-    new RunRecord(
-            app,
-            kernel == null ? "" : kernel.toAbsolutePath().toString(),
-            cmdline,
-            ncpu,
-            outcome,
-            -1,
-            "",
-            "",
-            elapsed,
-            List.of())
-        .write(RunRecord.fileFor(out));
-    err.println();
-    try (CaptureData data = CaptureData.open(out, kernel)) {
-      Summary.printHeader(
-          err,
-          out + " (" + Files.size(out) + " bytes)",
-          RunRecord.read(RunRecord.fileFor(out)),
-          data.layout(),
-          data.hello().map(h -> h.buildIdHex()).orElse(null),
-          EventCounts.of(data.session()));
-    }
+    new AttachRecord(out, kernel, cmdline, ncpu, outcome, elapsed)
+        .writeAndSummarize(err, kernel, CaptureData::hello);
     if (problems.total() > 0) {
       err.println("problems  " + problems.total() + ", first: " + problems.first().getFirst());
     }
@@ -262,22 +211,9 @@ final class GdbAttach {
 
   /** {@code unix:PATH}, a socket path, or {@code HOST:PORT}. */
   static RspEndpoint endpoint(String addr) {
-    if (addr.startsWith("unix:")) {
-      return new RspEndpoint.Unix(Path.of(addr.substring(5)));
-    }
-    int colon = addr.lastIndexOf(':');
-    if (colon > 0 && !addr.contains("/")) {
-      int port;
-      try {
-        port = Integer.parseInt(addr.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + addr + "' is not HOST:PORT");
-      }
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port " + port + " is outside 1..65535");
-      }
-      return new RspEndpoint.Tcp(addr.substring(0, colon), port);
-    }
-    return new RspEndpoint.Unix(Path.of(addr));
+    return switch (AttachAddress.parse(addr)) {
+      case AttachAddress.Unix u -> new RspEndpoint.Unix(u.path());
+      case AttachAddress.Tcp t -> new RspEndpoint.Tcp(t.host(), t.port());
+    };
   }
 }
