@@ -55,7 +55,14 @@ class VsockCaptureTest {
   @Test
   @Timeout(900)
   void spinOverVsockHasTheKnownProfileShares() throws Exception {
-    Path capture = dir.resolve("spin.uscope");
+    // About 6500 burn samples per 4 s on an idle machine, as over COM2; TCG delivers fewer ticks
+    // when the host is loaded (seen: 2,400 in 6 s at load 16), so runs are pooled until they hold
+    // 2,500 (3 pp >= 3 standard errors of a share, as in SpinCaptureTest).
+    GroundTruth.assertSpinProfile(GroundTruth.spinReports(2500, this::spinRun), 2500);
+  }
+
+  private JsonNode spinRun(int attempt) throws Exception {
+    Path capture = dir.resolve("spin" + attempt + ".uscope");
     assertThat(
             CaptureCli.run(
                 capture,
@@ -68,17 +75,12 @@ class VsockCaptureTest {
                 "--profile",
                 "997",
                 "--append",
-                // 6 s rather than SpinCaptureTest's 4: more samples when a loaded host delays
-                // ticks.
                 "duration=6000"))
         .isZero();
     assertThat(CaptureCli.consoleMatches(capture, CONNECTED)).isNotEmpty();
-    Path json = dir.resolve("r.json");
+    Path json = dir.resolve("r" + attempt + ".json");
     assertThat(CaptureCli.report(capture, json)).isZero();
-    JsonNode r = CaptureCli.json(json);
-    // About 6500 burn samples per 4 s on an idle machine, as over COM2; TCG delivers fewer ticks
-    // when the host is loaded (seen: 3400 in 4 s over vsock, 5100 over COM2 in the same busy run).
-    GroundTruth.assertSpinProfile(r, 3000);
+    return CaptureCli.json(json);
   }
 
   @Test

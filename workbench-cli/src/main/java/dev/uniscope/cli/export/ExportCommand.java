@@ -61,7 +61,8 @@ public final class ExportCommand implements Callable<Integer> {
     try (CaptureData data = CaptureData.open(capture, symbols())) {
       int hz = data.hello().map(h -> h.sampleHz()).orElse(0);
       ExportOptions options =
-          new ExportOptions(includeIdle, hz > 0 ? 1_000_000_000L / hz : 0, false);
+          new ExportOptions(
+              includeIdle, hz > 0 ? 1_000_000_000L / hz : 0, false, data.clockOriginUnixNs());
       CaptureEvents events = new CaptureEvents(data.session().store());
       if (out == null) {
         OutputStream o = new BufferedOutputStream(System.out, 1 << 16);

@@ -33,11 +33,27 @@ public final class PprofExporter {
   private PprofExporter() {}
 
   /**
-   * @param periodNs the sampling period (1e9 / Hz), or 0 if unknown
-   * @param idle include samples taken while the CPU idled
+   * As {@link #write(StackSamples, FunctionNames, long, long, boolean, OutputStream)}, no clock.
    */
   public static void write(
       StackSamples samples, FunctionNames functions, long periodNs, boolean idle, OutputStream out)
+      throws IOException {
+    write(samples, functions, periodNs, 0, idle, out);
+  }
+
+  /**
+   * @param periodNs the sampling period (1e9 / Hz), or 0 if unknown
+   * @param clockOriginUnixNs Unix time (ns) of trace-clock 0; 0 leaves {@code time_nanos} out
+   *     (pprof would print 1970 for a boot-relative time)
+   * @param idle include samples taken while the CPU idled
+   */
+  public static void write(
+      StackSamples samples,
+      FunctionNames functions,
+      long periodNs,
+      long clockOriginUnixNs,
+      boolean idle,
+      OutputStream out)
       throws IOException {
     Map<String, Long> strings = new LinkedHashMap<>();
     strings.put("", 0L);
@@ -76,7 +92,7 @@ public final class PprofExporter {
       p.message(PROFILE_SAMPLE_TYPE, m);
     }
     long tidKey = str(strings, "tid");
-    long[] locs = new long[256];
+    long[] locs = new long[StackSamples.MAX_DEPTH]; // StackSamples truncates deeper stacks
     long[] values = new long[2];
     ProtoWriter label = new ProtoWriter();
     for (Map.Entry<Long, long[]> e : merged.entrySet()) {
@@ -125,7 +141,9 @@ public final class PprofExporter {
       flushIfLarge(p, gz);
     }
     if (first <= last) {
-      p.varint(PROFILE_TIME_NANOS, first);
+      if (clockOriginUnixNs > 0) {
+        p.varint(PROFILE_TIME_NANOS, clockOriginUnixNs + first);
+      }
       p.varint(PROFILE_DURATION_NANOS, last - first);
     }
     if (periodNs > 0) {

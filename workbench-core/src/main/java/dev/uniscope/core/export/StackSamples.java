@@ -12,7 +12,7 @@ import java.util.Map;
  * once (interned), each sample is a row of primitive columns.
  */
 public final class StackSamples implements EventSink {
-  private static final int MAX_DEPTH = 256;
+  static final int MAX_DEPTH = 256;
 
   private final Map<StackKey, Integer> ids = new HashMap<>();
   private final List<long[]> stacks = new ArrayList<>();

@@ -37,7 +37,12 @@ public final class TraceExport {
       case SPEEDSCOPE_EVENTED -> SpeedscopeExporter.writeEvented(timeline(events), names, out);
       case PPROF ->
           PprofExporter.write(
-              samples(events), names, options.samplePeriodNs(), options.includeIdle(), out);
+              samples(events),
+              names,
+              options.samplePeriodNs(),
+              options.clockOriginUnixNs(),
+              options.includeIdle(),
+              out);
     }
     out.flush();
   }

@@ -110,6 +110,22 @@ public final class CaptureData implements AutoCloseable {
     return layout;
   }
 
+  /**
+   * The Unix time, in ns, of trace-clock 0 in this boot, or 0 when unknown: the capture's creation
+   * time aligned to the hello's {@code now_ns}. Approximate by the time between the file's creation
+   * and the hello (the boot, for {@code run}), so good to a few seconds; for wall-clock labels such
+   * as pprof's {@code time_nanos}, never for ordering events.
+   */
+  public long clockOriginUnixNs() {
+    long createdMs = reader.header().createdMillis();
+    Hello h = session.hello();
+    if (createdMs <= 0 || h == null || h.nowNs() < 0) {
+      return 0;
+    }
+    long origin = createdMs * 1_000_000L - h.nowNs();
+    return origin > 0 ? origin : 0;
+  }
+
   /** Why there is no layout, or empty. */
   public String layoutProblem() {
     return layoutProblem;

@@ -46,6 +46,8 @@ class ProfileExportersTest {
     return s;
   }
 
+  private static final long ORIGIN = 1_790_000_000_000_000_000L; // 2026-09 in Unix ns
+
   @Test
   void foldedGoesThroughTheFlamegraphWriter() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -57,12 +59,8 @@ class ProfileExportersTest {
   @Test
   void pprofDecodesWithAnIndependentReader() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PprofExporter.write(samples(), FN, 10_000_000L, false, out);
-    byte[] raw;
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(out.toByteArray()))) {
-      raw = in.readAllBytes();
-    }
-    Map<Integer, List<Object>> p = ProtoReader.decode(raw);
+    PprofExporter.write(samples(), FN, 10_000_000L, ORIGIN, false, out);
+    Map<Integer, List<Object>> p = pprof(out);
     List<String> strings = new ArrayList<>();
     for (Object o : p.get(6)) {
       strings.add(new String((byte[]) o, StandardCharsets.UTF_8));
@@ -110,9 +108,38 @@ class ProfileExportersTest {
                 "leaf;b<loop<main tid5", 1L,
                 "main tid6", 1L));
     assertThat(locationAddress.values()).contains(MAIN, LOOP, LEAF_A, LEAF_B);
-    assertThat(ProtoReader.one(p, 9)).isEqualTo(1000); // time_nanos
+    assertThat(ProtoReader.one(p, 9)).isEqualTo(ORIGIN + 1000); // time_nanos: Unix time
     assertThat(ProtoReader.one(p, 10)).isEqualTo(4000); // duration_nanos
     assertThat(ProtoReader.one(p, 12)).isEqualTo(10_000_000L); // period
+  }
+
+  @Test
+  void pprofLeavesTimeOutWhenTheClockOriginIsUnknown() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PprofExporter.write(samples(), FN, 10_000_000L, false, out);
+    Map<Integer, List<Object>> p = pprof(out);
+    assertThat(p).doesNotContainKey(9); // a boot-relative time would read as 1970
+    assertThat(ProtoReader.one(p, 10)).isEqualTo(4000);
+  }
+
+  @Test
+  void pprofWritesStacksUpToTheStoreDepthLimit() throws Exception {
+    StackSamples s = new StackSamples();
+    long[] deep = new long[1000];
+    for (int i = 0; i < deep.length; i++) {
+      deep[i] = MAIN + 16L * i;
+    }
+    s.sample(1000, 0, 5, false, deep, deep.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PprofExporter.write(s, FN, 0, false, out);
+    var sample = ProtoReader.messages(pprof(out), 2).getFirst();
+    assertThat(ProtoReader.longs(sample, 1)).hasSize(StackSamples.MAX_DEPTH);
+  }
+
+  private static Map<Integer, List<Object>> pprof(ByteArrayOutputStream out) throws Exception {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+      return ProtoReader.decode(in.readAllBytes());
+    }
   }
 
   @Test
