@@ -39,6 +39,7 @@ static int rngread_main(const char *args)
     hex[got < 16 ? 2 * got : 32] = 0;
     printk("rngread: first=%s ns=%lu\n", hex, ns);
     printk("rngread: result bytes=%ld distinct=%d\n", got, distinct);
+    printk("rngread: irqs=%lu\n", virtio_rng_irqs()); /* 0 when polled */
     kfree(buf);
     return (uint64_t)got == n ? 0 : 1;
 }

@@ -238,3 +238,60 @@ void pci_enable(const struct pci_dev *d)
 {
     pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_MEM | PCI_CMD_MASTER);
 }
+
+/* Message control (capability + 2): table size - 1 in bits 10:0, function
+ * mask bit 14, enable bit 15.  Table offset/BIR at capability + 4. */
+#define MSIX_CTRL         2
+#define MSIX_TABLE        4
+#define MSIX_CTRL_SIZE    0x07ff
+#define MSIX_CTRL_FMASK   0x4000
+#define MSIX_CTRL_ENABLE  0x8000
+#define MSIX_ENTRY_BYTES  16
+#define MSIX_VCTRL_MASKED 1
+
+const char *pci_msix_map(const struct pci_dev *d, struct pci_msix *m)
+{
+    uint8_t cap = pci_find_cap(d, PCI_CAP_MSIX, 0);
+    if (!cap)
+        return "no msi-x capability";
+    uint16_t size = (uint16_t)((pci_read16(d, cap + MSIX_CTRL) & MSIX_CTRL_SIZE) + 1);
+    uint32_t t = pci_read32(d, cap + MSIX_TABLE);
+    int bir = (int)(t & 7);
+    uint64_t off = t & ~7u, barsz;
+    if (bir > 5)
+        return "msi-x table in a reserved bar";
+    volatile uint8_t *bar = pci_map_bar(d, bir, &barsz);
+    if (!bar)
+        return "msi-x bar not mapped";
+    if (off + (uint64_t)size * MSIX_ENTRY_BYTES > barsz)
+        return "msi-x table outside its bar";
+    m->table = bar + off;
+    m->size = size;
+    m->cap = cap;
+    return 0;
+}
+
+void pci_msix_set(const struct pci_msix *m, uint16_t i, uint32_t apic_id, uint8_t vector)
+{
+    if (i >= m->size)
+        return;
+    volatile uint32_t *e = (volatile uint32_t *)(m->table + (uint32_t)i * MSIX_ENTRY_BYTES);
+    e[3] |= MSIX_VCTRL_MASKED; /* no half-written message can fire */
+    e[0] = 0xfee00000u | ((apic_id & 0xff) << 12);
+    e[1] = 0;
+    e[2] = vector;
+    e[3] &= ~(uint32_t)MSIX_VCTRL_MASKED;
+}
+
+void pci_msix_enable(const struct pci_dev *d, const struct pci_msix *m, int on)
+{
+    uint16_t ctrl = pci_read16(d, m->cap + MSIX_CTRL);
+    uint16_t cmd = pci_read16(d, PCI_COMMAND);
+    if (on) {
+        pci_write16(d, PCI_COMMAND, cmd | PCI_CMD_INTX_DISABLE);
+        ctrl = (uint16_t)((ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_FMASK);
+    } else {
+        ctrl &= (uint16_t)~MSIX_CTRL_ENABLE;
+    }
+    pci_write16(d, m->cap + MSIX_CTRL, ctrl);
+}

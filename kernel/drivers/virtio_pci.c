@@ -6,15 +6,21 @@
  * DEVICE (4).  QEMU puts them all in BAR 4.  Each block is bounds-checked
  * against the BAR size before use.
  *
- * No interrupts: the driver polls the used rings from kernel threads
- * (drivers/virtio_vsock.c), so every queue is set up with
- * VIRTQ_AVAIL_F_NO_INTERRUPT and no MSI-X vector.  A first version;
- * MSI-X would need a vector in the IDT dispatch (arch/x86_64/idt.c).
+ * Interrupts: a queue is set up polled (VIRTQ_AVAIL_F_NO_INTERRUPT, no
+ * MSI-X vector); virtio_route_queues then gives the queues MSI-X entries
+ * if the device has them and takes them.  The handler only counts and
+ * wakes the threads waiting in virtio_wait, which poll the rings
+ * themselves; nothing else runs in interrupt context.  Without MSI-X the
+ * same waits poll (yield or a tick's sleep), so a driver has one wait
+ * path either way.
  */
 #include "kernel.h"
+#include "idt.h"
 #include "layout.h"
 #include "mm.h"
 #include "pci.h"
+#include "percpu.h"
+#include "sched.h"
 #include "string.h"
 #include "virtio.h"
 #include "x86.h"
@@ -42,6 +48,9 @@ enum { CAP_COMMON = 1, CAP_NOTIFY = 2, CAP_ISR = 3, CAP_DEVICE = 4 };
 
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
 #define VIRTIO_MSI_NO_VECTOR       0xffff
+/* With MSI-X a waiter still re-polls this often: a safety net against a
+ * lost interrupt, not a polling rate. */
+#define IRQ_SAFETY_NS (100 * 1000000ULL)
 
 static inline void w8(struct virtio_dev *vd, uint32_t off, uint8_t v)
 {
@@ -78,6 +87,10 @@ int virtio_pci_probe(struct virtio_dev *vd, struct pci_dev *p)
 {
     memset(vd, 0, sizeof *vd);
     vd->pci = p;
+    vd->polled_why = "not routed";
+    struct waitq empty = WAITQ_INIT;
+    vd->wq = empty;
+    vd->idle_wq = empty;
     volatile uint8_t *bars[6] = {0};
     uint64_t barsz[6] = {0};
     for (uint8_t c = pci_find_cap(p, PCI_CAP_VENDOR, 0); c;
@@ -194,6 +207,105 @@ int virtio_setup_queue(struct virtio_dev *vd, struct virtq *q, uint16_t qindex, 
     w64(vd, C_Q_USED, pa + virtq_used_off(size));
     w16(vd, C_Q_ENABLE, 1);
     return 0;
+}
+
+/* Interrupt handler of one MSI-X entry (interrupts off, EOI done). */
+static void virtio_irq(void *arg)
+{
+    struct virtio_vec *v = arg;
+    __atomic_add_fetch(&v->irqs, 1, __ATOMIC_RELAXED);
+    if (!waitq_wake_all(&v->vd->wq) && v->wakes_idle)
+        waitq_wake_all(&v->vd->idle_wq);
+}
+
+/* Every queue back to polling; MSI-X off. */
+static void route_none(struct virtio_dev *vd, struct virtq **qs, int n, const char *why)
+{
+    for (int i = 0; i < n; i++) {
+        w16(vd, C_Q_SELECT, qs[i]->qindex);
+        w16(vd, C_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
+        qs[i]->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+    }
+    if (vd->nvec)
+        pci_msix_enable(vd->pci, &vd->msix, 0);
+    vd->nvec = 0;
+    vd->polled_why = why;
+}
+
+int virtio_route_queues(struct virtio_dev *vd, struct virtq **qs, int n, unsigned idle_mask)
+{
+    const char *why;
+    if (n < 1 || n > VIRTIO_MAX_VEC) {
+        route_none(vd, qs, n, "too many queues");
+        return 0;
+    }
+    if ((why = pci_msix_map(vd->pci, &vd->msix))) {
+        route_none(vd, qs, n, why);
+        return 0;
+    }
+    int nvec = n < vd->msix.size ? n : vd->msix.size;
+    for (int e = 0; e < nvec; e++) {
+        struct virtio_vec *v = &vd->vec[e];
+        v->vd = vd;
+        v->wakes_idle = 0;
+        for (int i = e; i < n; i += nvec) /* queues sharing entry e */
+            if (idle_mask & (1u << i))
+                v->wakes_idle = 1;
+        if (!v->vector)
+            v->vector = idt_alloc_vector(virtio_irq, v); /* kept for the device's life */
+        if (v->vector < 0) {
+            v->vector = 0;
+            route_none(vd, qs, n, "no free interrupt vector");
+            return 0;
+        }
+        pci_msix_set(&vd->msix, (uint16_t)e, percpu_area[0].apic_id, (uint8_t)v->vector);
+    }
+    pci_msix_enable(vd->pci, &vd->msix, 1);
+    vd->nvec = nvec;
+    /* No configuration-change interrupts: nothing here reacts to them. */
+    w16(vd, C_MSIX, VIRTIO_MSI_NO_VECTOR);
+    for (int i = 0; i < n; i++) {
+        uint16_t e = (uint16_t)(i % nvec);
+        w16(vd, C_Q_SELECT, qs[i]->qindex);
+        w16(vd, C_Q_MSIX, e);
+        /* The device answers NO_VECTOR if it could not take the entry. */
+        if (r16(vd, C_Q_MSIX) != e) {
+            route_none(vd, qs, n, "device refused the msi-x vector");
+            return 0;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        qs[i]->avail->flags = 0; /* interrupts wanted */
+    vd->polled_why = 0;
+    return nvec;
+}
+
+void virtio_wait(struct virtio_dev *vd, struct waitq *q, uint64_t seen, uint64_t deadline, int busy)
+{
+    if (vd->nvec) {
+        uint64_t safety = now_ns() + IRQ_SAFETY_NS;
+        waitq_wait(q, seen, deadline < safety ? deadline : safety);
+    } else if (busy) {
+        sched_yield();
+    } else {
+        thread_sleep_ns(1000000); /* rounds up to one scheduler tick */
+    }
+}
+
+void virtio_mode(const struct virtio_dev *vd, char *buf, size_t len)
+{
+    if (vd->nvec)
+        snprintf(buf, len, "msix vectors %d", vd->nvec);
+    else
+        snprintf(buf, len, "polled: %s", vd->polled_why);
+}
+
+uint64_t virtio_irq_count(const struct virtio_dev *vd)
+{
+    uint64_t n = 0;
+    for (int e = 0; e < VIRTIO_MAX_VEC; e++)
+        n += __atomic_load_n(&vd->vec[e].irqs, __ATOMIC_RELAXED);
+    return n;
 }
 
 void virtio_driver_ok(struct virtio_dev *vd)

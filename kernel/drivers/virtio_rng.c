@@ -10,7 +10,10 @@
  * randomness (e.g. per-thread stack gaps or a future kernel PRNG); nothing
  * consumes it yet.  RDRAND (or the TSC) remains KASLR's source.
  *
- * Started on first use, polled (like virtio_vsock.c), one request at a time.
+ * Started on first use, one request at a time.  The queue signals through
+ * MSI-X when the device has it (virtio_route_queues); the reader sleeps in
+ * virtio_wait until the interrupt, and without MSI-X the same wait yields
+ * between polls.  Either way a device silent for a second ends the read.
  */
 #include "kernel.h"
 #include "layout.h"
@@ -45,9 +48,13 @@ static int probe(void)
         virtio_reset(&rng.vd);
         return -1;
     }
+    struct virtq *qs[] = {&rng.q};
+    virtio_route_queues(&rng.vd, qs, 1, 0);
     rng.buf_pa = pmm_alloc();
     virtio_driver_ok(&rng.vd);
-    printk("virtio-rng: %02x:%02x.%x up (polled)\n", p->bus, p->dev, p->fn);
+    char mode[64];
+    virtio_mode(&rng.vd, mode, sizeof mode);
+    printk("virtio-rng: %02x:%02x.%x up (%s)\n", p->bus, p->dev, p->fn, mode);
     return 0;
 }
 
@@ -72,9 +79,13 @@ long virtio_rng_read(void *buf, size_t len)
         uint16_t id;
         uint32_t got = 0;
         int r;
-        uint64_t t0 = now_ns();
-        while ((r = virtq_get_used(&rng.q, &id, &got)) == 0 && now_ns() - t0 < RNG_TIMEOUT_NS)
-            sched_yield();
+        uint64_t deadline = now_ns() + RNG_TIMEOUT_NS;
+        for (;;) {
+            uint64_t seen = waitq_seq(&rng.vd.wq); /* before the check: include/wait.h */
+            if ((r = virtq_get_used(&rng.q, &id, &got)) != 0 || now_ns() >= deadline)
+                break;
+            virtio_wait(&rng.vd, &rng.vd.wq, seen, deadline, 1);
+        }
         if (r != 1) {
             /* Timed out (the buffer stays posted; the ring is given up) or broken. */
             rng.q.broken = 1;
@@ -85,4 +96,9 @@ long virtio_rng_read(void *buf, size_t len)
     }
     mutex_unlock(&rng.lock);
     return (long)done;
+}
+
+uint64_t virtio_rng_irqs(void)
+{
+    return rng.state == 1 ? virtio_irq_count(&rng.vd) : 0;
 }

@@ -9,16 +9,24 @@
  * 4052 payload bytes); every tx descriptor owns a fixed 16 KiB contiguous
  * buffer, so a packet is always one descriptor and never needs NEXT.
  *
- * No interrupts (first version): the used rings are polled.  A thread
- * "vsock/poll" polls once per scheduler tick so that connection requests,
- * credit updates and resets are handled while nobody waits; a thread that
- * blocks in accept/connect/send/recv polls itself, yielding the CPU
- * between polls while traffic flows and sleeping a tick at a time once it
- * has been idle for 2 ms (so latency is a few ms at worst, throughput is
- * not tick-bound).
+ * Interrupts: rx and tx each have an MSI-X entry (virtio_route_queues).
+ * The handler only wakes threads; the rings are processed in thread
+ * context by whoever waits.  A thread that blocks in accept/connect/send/
+ * recv/close reads the interrupt count, polls, checks its condition, and
+ * sleeps in virtio_wait until the next interrupt or its deadline (the
+ * lost-wakeup rule of include/wait.h).  The thread "vsock/svc" handles
+ * what arrives while nobody waits (connection requests, credit requests,
+ * resets): an rx interrupt wakes it only when no caller is waiting, and it
+ * re-polls every 100 ms as a safety net.  tx completions wake only
+ * callers (a free tx descriptor matters to nobody else).
+ *
+ * Fallback: without MSI-X (no capability, no vector, or the device
+ * answers NO_VECTOR) the same waits poll: a caller yields while traffic
+ * flows and sleeps a tick at a time once idle for 2 ms, and the service
+ * thread polls every tick.  The boot line says which mode and why.
  *
  * Locking: one sleeping mutex (vs.lock) covers the device, the rings and
- * every connection.  Nothing runs in interrupt context.
+ * every connection.  Only the wake-up runs in interrupt context.
  *
  * Trust: the host is a peer, not a friend.  Every used element is checked
  * by virtq_get_used (id, count, length); every header by vsock_rx_check
@@ -365,28 +373,49 @@ static int poll_locked(void)
     return progress;
 }
 
-/* One step of a blocking wait; lock held on entry and exit.  Yields while
- * there was progress in the last 2 ms, else sleeps a tick. */
-static void wait_step(uint64_t *last_progress)
+/* A blocking call's wait: the interrupt count read before the last poll
+ * (include/wait.h), its deadline, and when traffic last moved (for the
+ * polled fallback's yield-or-sleep choice). */
+struct wait {
+    uint64_t seen, deadline, last_progress;
+};
+
+/* Starts a wait of at most timeout_ns (~0: none) and polls; lock held. */
+static void wait_start(struct wait *w, uint64_t timeout_ns)
 {
-    mutex_unlock(&vs.lock);
-    if (now_ns() - *last_progress < SPIN_NS)
-        sched_yield();
-    else
-        thread_sleep_ns(1000000);
-    mutex_lock(&vs.lock);
-    if (poll_locked())
-        *last_progress = now_ns();
+    uint64_t now = now_ns();
+    w->deadline = timeout_ns > ~0ULL - now ? ~0ULL : now + timeout_ns;
+    w->last_progress = now;
+    w->seen = waitq_seq(&vs.vd.wq);
+    poll_locked();
 }
 
-static void poll_thread(void *arg)
+static int wait_expired(const struct wait *w)
+{
+    return now_ns() >= w->deadline;
+}
+
+/* One step of a blocking wait, after the caller found its condition
+ * false; lock held on entry and exit, dropped while sleeping. */
+static void wait_step(struct wait *w)
+{
+    mutex_unlock(&vs.lock);
+    virtio_wait(&vs.vd, &vs.vd.wq, w->seen, w->deadline, now_ns() - w->last_progress < SPIN_NS);
+    mutex_lock(&vs.lock);
+    w->seen = waitq_seq(&vs.vd.wq);
+    if (poll_locked())
+        w->last_progress = now_ns();
+}
+
+static void service_thread(void *arg)
 {
     (void)arg;
     while (!vs.broken) {
+        uint64_t seen = waitq_seq(&vs.vd.idle_wq);
         mutex_lock(&vs.lock);
         poll_locked();
         mutex_unlock(&vs.lock);
-        thread_sleep_ns(1000000); /* rounds up to one scheduler tick */
+        virtio_wait(&vs.vd, &vs.vd.idle_wq, seen, ~0ULL, 0);
     }
 }
 
@@ -416,6 +445,9 @@ static int probe(void)
         virtio_reset(&vs.vd);
         return VSOCK_ENODEV;
     }
+    /* rx (bit 0) also wakes the service thread; tx only callers. */
+    struct virtq *qs[] = {&vs.rxq, &vs.txq};
+    virtio_route_queues(&vs.vd, qs, 2, 1u << 0);
     for (uint16_t i = 0; i < vs.txq.size; i++) {
         vs.tx_pa[i] = pmm_alloc_contig(TX_BUF / PAGE_SIZE);
         if (!vs.tx_pa[i])
@@ -437,11 +469,14 @@ static int probe(void)
     virtio_kick(&vs.rxq);
     vs.up = 1;
     /* Every BAR is mapped at hhdm_base + its physical address. */
-    printk("vsock: %02x:%02x.%x cid %lu features 0x%lx common cfg at phys 0x%lx rxq %u txq %u "
-           "(polled)\n",
-           p->bus, p->dev, p->fn, vs.cid, feat, (uint64_t)vs.vd.common - hhdm_base, vs.rxq.size,
-           vs.txq.size);
-    thread_create("vsock/poll", poll_thread, 0, -1);
+    char mode[64];
+    virtio_mode(&vs.vd, mode, sizeof mode);
+    printk("virtio-vsock: %02x:%02x.%x up (%s) cid %lu features 0x%lx common cfg at phys 0x%lx "
+           "rxq %u txq %u\n",
+           p->bus, p->dev, p->fn, mode, vs.cid, feat, (uint64_t)vs.vd.common - hhdm_base,
+           vs.rxq.size, vs.txq.size);
+    /* On CPU 0, where the interrupts arrive: its wake-up needs no IPI. */
+    thread_create("vsock/svc", service_thread, 0, 0);
     return 0;
 }
 
@@ -507,11 +542,11 @@ static struct vsock_conn *accept_wait(struct vsock_listener *l, uint64_t timeout
 {
     if (!l)
         return 0;
+    struct wait w;
     mutex_lock(&vs.lock);
-    poll_locked();
-    uint64_t t0 = now_ns(), last = t0;
-    while (!l->nback && !vs.broken && timeout_ns && now_ns() - t0 < timeout_ns)
-        wait_step(&last);
+    wait_start(&w, timeout_ns);
+    while (!l->nback && !vs.broken && timeout_ns && !wait_expired(&w))
+        wait_step(&w);
     struct vsock_conn *c = l->nback ? pop_backlog(l) : 0;
     mutex_unlock(&vs.lock);
     return c;
@@ -557,9 +592,10 @@ struct vsock_conn *vsock_connect(uint32_t port, uint64_t timeout_ns, int *err)
     }
     c->peer_buf_alloc = 0; /* no credit until the RESPONSE tells us */
     conn_tx(c, VSOCK_OP_REQUEST, 0);
-    uint64_t t0 = now_ns(), last = t0;
-    while (c->state == C_CONNECTING && !vs.broken && now_ns() - t0 < timeout_ns)
-        wait_step(&last);
+    struct wait w;
+    wait_start(&w, timeout_ns);
+    while (c->state == C_CONNECTING && !vs.broken && !wait_expired(&w))
+        wait_step(&w);
     if (c->state != C_ESTABLISHED) {
         e = c->state == C_CONNECTING ? VSOCK_ETIMEDOUT : c->err ? c->err : VSOCK_EREFUSED;
         if (c->state == C_CONNECTING)
@@ -579,9 +615,9 @@ long vsock_send(struct vsock_conn *c, const void *buf, size_t len)
     const uint8_t *p = buf;
     size_t done = 0;
     long ret = 0;
+    struct wait w;
     mutex_lock(&vs.lock);
-    poll_locked();
-    uint64_t last = now_ns();
+    wait_start(&w, ~0ULL);
     while (done < len) {
         if (vs.broken) {
             ret = VSOCK_ENODEV;
@@ -597,11 +633,11 @@ long vsock_send(struct vsock_conn *c, const void *buf, size_t len)
                 conn_tx(c, VSOCK_OP_CREDIT_REQUEST, 0);
                 c->credit_requested = 1;
             }
-            wait_step(&last);
+            wait_step(&w);
             continue;
         }
         if (tx_slot(0) < 0) {
-            wait_step(&last);
+            wait_step(&w);
             continue;
         }
         uint32_t n = credit < TX_PAYLOAD ? credit : TX_PAYLOAD;
@@ -611,7 +647,7 @@ long vsock_send(struct vsock_conn *c, const void *buf, size_t len)
             continue;
         c->tx_cnt += n;
         done += n;
-        last = now_ns();
+        w.last_progress = now_ns();
     }
     mutex_unlock(&vs.lock);
     return done == len ? (long)len : ret;
@@ -621,9 +657,9 @@ long vsock_send(struct vsock_conn *c, const void *buf, size_t len)
 static long recv_common(struct vsock_conn *c, void *buf, size_t len, int wait)
 {
     long ret;
+    struct wait w;
     mutex_lock(&vs.lock);
-    poll_locked();
-    uint64_t last = now_ns();
+    wait_start(&w, ~0ULL);
     for (;;) {
         if (c->rx.len) {
             uint32_t want = len > c->rx.len ? c->rx.len : (uint32_t)len;
@@ -653,7 +689,7 @@ static long recv_common(struct vsock_conn *c, void *buf, size_t len, int wait)
             ret = VSOCK_EAGAIN;
             break;
         }
-        wait_step(&last);
+        wait_step(&w);
     }
     mutex_unlock(&vs.lock);
     return ret;
@@ -684,9 +720,10 @@ void vsock_close(struct vsock_conn *c)
         } else if (c->state == C_ESTABLISHED) {
             conn_tx(c, VSOCK_OP_SHUTDOWN, VSOCK_SHUTDOWN_RCV | VSOCK_SHUTDOWN_SEND);
             c->state = C_CLOSING;
-            uint64_t t0 = now_ns(), last = t0;
-            while (c->state == C_CLOSING && !vs.broken && now_ns() - t0 < CLOSE_WAIT_NS)
-                wait_step(&last);
+            struct wait w;
+            wait_start(&w, CLOSE_WAIT_NS);
+            while (c->state == C_CLOSING && !vs.broken && !wait_expired(&w))
+                wait_step(&w);
             if (c->state == C_CLOSING)
                 conn_reset(c, 0); /* the peer did not answer: reset it ourselves */
         } else if (c->state == C_CONNECTING) {
@@ -701,5 +738,7 @@ void vsock_get_stats(struct vsock_stats *s)
 {
     mutex_lock(&vs.lock);
     *s = vs.st;
+    s->irqs = virtio_irq_count(&vs.vd);
+    s->msix_vectors = (uint32_t)vs.vd.nvec;
     mutex_unlock(&vs.lock);
 }

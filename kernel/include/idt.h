@@ -12,6 +12,14 @@ struct idt_gate {
     uint32_t off_hi, zero;
 } __attribute__((packed));
 
+/* Device interrupts (MSI-X, drivers/pci.c) get vectors in this range from
+ * idt_alloc_vector (arch/x86_64/idt.c, kernel only): fn(arg) runs with
+ * interrupts off after the EOI; keep it short (count, wake a thread).
+ * Returns the vector, or -1 when none is left. */
+#define VEC_DEV_FIRST 0x30
+#define VEC_DEV_LAST  0xdf
+int idt_alloc_vector(void (*fn)(void *arg), void *arg);
+
 static inline void idt_set_gate(struct idt_gate *g, uint64_t handler, int ist)
 {
     g->off_lo = handler & 0xffff;

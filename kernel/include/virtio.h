@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pci.h"
+#include "wait.h"
 
 #define VIRTIO_VENDOR 0x1af4
 
@@ -95,6 +96,17 @@ int virtq_next_free(const struct virtq *q);
 int virtq_needs_notify(const struct virtq *q);
 
 /* Transport (drivers/virtio_pci.c). */
+#define VIRTIO_MAX_VEC 4 /* MSI-X entries per device we use (one per queue) */
+
+struct virtio_dev;
+/* One MSI-X entry: its IDT vector and how many interrupts it took. */
+struct virtio_vec {
+    struct virtio_dev *vd;
+    uint64_t irqs;  /* incremented by the handler only */
+    int vector;     /* IDT vector */
+    int wakes_idle; /* also wakes idle_wq when nobody waits on wq */
+};
+
 struct virtio_dev {
     struct pci_dev *pci;
     volatile uint8_t *common;
@@ -103,6 +115,16 @@ struct virtio_dev {
     volatile uint8_t *devcfg;
     uint32_t notify_mult;
     uint32_t notify_len, devcfg_len;
+    /* Interrupts (virtio_route_queues): nvec MSI-X entries in use, 0 when
+     * the device is polled (polled_why says why). */
+    struct pci_msix msix;
+    int nvec;
+    const char *polled_why;
+    struct virtio_vec vec[VIRTIO_MAX_VEC];
+    /* Every interrupt wakes the threads waiting on wq (virtio_wait); a
+     * driver's service thread waits on idle_wq, which an interrupt wakes
+     * only when nobody waits on wq (a waiter polls the rings anyway). */
+    struct waitq wq, idle_wq;
 };
 /* Maps the capabilities (common, notify, ISR, device config). 0 or -1. */
 int virtio_pci_probe(struct virtio_dev *vd, struct pci_dev *p);
@@ -111,6 +133,27 @@ int virtio_pci_probe(struct virtio_dev *vd, struct pci_dev *p);
 uint64_t virtio_negotiate(struct virtio_dev *vd, uint64_t want);
 /* Allocates and enables queue `qindex` with at most `max_size` entries. */
 int virtio_setup_queue(struct virtio_dev *vd, struct virtq *q, uint16_t qindex, uint16_t max_size);
+/* Interrupts for the queues qs[0..n-1] (already set up, before
+ * DRIVER_OK): maps the MSI-X table, gives queue i entry i (entries are
+ * shared when the table is smaller), one IDT vector each aimed at CPU 0,
+ * enables MSI-X, and writes queue_msix_vector reading it back.  Interrupts
+ * of queue i also wake idle_wq if bit i of idle_mask is set.  If anything
+ * is missing or the device answers NO_VECTOR, every queue goes back to
+ * NO_VECTOR + VIRTQ_AVAIL_F_NO_INTERRUPT and the device is polled: returns
+ * vd->nvec (0 = polled, vd->polled_why set). */
+int virtio_route_queues(struct virtio_dev *vd, struct virtq **qs, int n, unsigned idle_mask);
+/* The one wait of a driver thread for its device (q: &vd->wq, or
+ * &vd->idle_wq for a service thread): with MSI-X, sleeps until an
+ * interrupt after `seen` (waitq_seq(q), read before the rings were
+ * checked), `deadline` (now_ns) or a 100 ms safety net, whichever comes
+ * first; polled, yields (`busy`: traffic is flowing) or sleeps one tick.
+ * The caller re-polls afterwards in both cases. */
+void virtio_wait(struct virtio_dev *vd, struct waitq *q, uint64_t seen, uint64_t deadline,
+                 int busy);
+/* "msix vectors N" or "polled: <why>", for the driver's boot line. */
+void virtio_mode(const struct virtio_dev *vd, char *buf, size_t len);
+/* Interrupts taken by all of the device's entries. */
+uint64_t virtio_irq_count(const struct virtio_dev *vd);
 void virtio_driver_ok(struct virtio_dev *vd);
 void virtio_reset(struct virtio_dev *vd);
 uint8_t virtio_status(struct virtio_dev *vd);
@@ -119,6 +162,8 @@ void virtio_kick(struct virtq *q);
 /* virtio-rng (drivers/virtio_rng.c): up to len bytes of device entropy
  * (started on first use); the count, or -1 without a device. */
 long virtio_rng_read(void *buf, size_t len);
+/* Its interrupts so far (0 when polled or not started). */
+uint64_t virtio_rng_irqs(void);
 
 /* Device-specific config, 64 bits at `off` (0 if outside the block). */
 uint64_t virtio_cfg_read64(struct virtio_dev *vd, uint32_t off);

@@ -72,6 +72,8 @@ struct vsock_stats {
     uint64_t dropped;   /* malformed or misaddressed packets from the device */
     uint64_t resets_tx; /* RSTs we sent */
     uint64_t credit_updates_tx, credit_requests_tx;
+    uint64_t irqs;         /* MSI-X interrupts taken (all queues) */
+    uint32_t msix_vectors; /* 0: the device is polled */
 };
 void vsock_get_stats(struct vsock_stats *s);
 

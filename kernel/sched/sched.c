@@ -16,6 +16,7 @@
 #include "sched.h"
 #include "string.h"
 #include "trace.h"
+#include "wait.h"
 
 static struct thread *switch_prev[MAX_CPUS];
 extern void switch_to(uint64_t *save_rsp, uint64_t new_rsp);
@@ -160,13 +161,14 @@ void sched_yield(void)
     schedule();
 }
 
-void thread_sleep_ns(uint64_t ns)
+/* Interrupts off; `lock` (may be NULL) is released after the thread is
+ * on the sleeper list (wait.h explains why). */
+void thread_sleep_unlock(spinlock_t *lock, uint64_t wake_at)
 {
     struct thread *me = thread_current();
     struct percpu *c = this_cpu();
-    uint64_t f = irq_save();
     spin_lock(&c->rq.lock);
-    me->wake_at = now_ns() + ns;
+    me->wake_at = wake_at;
     me->state = T_SLEEPING;
     struct thread **pp = &c->rq.sleepers;
     while (*pp && (*pp)->wake_at <= me->wake_at)
@@ -174,7 +176,15 @@ void thread_sleep_ns(uint64_t ns)
     me->sleep_next = *pp;
     *pp = me;
     spin_unlock(&c->rq.lock);
+    if (lock)
+        spin_unlock(lock);
     schedule();
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+    uint64_t f = irq_save();
+    thread_sleep_unlock(0, now_ns() + ns);
     irq_restore(f);
 }
 
