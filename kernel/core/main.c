@@ -59,11 +59,13 @@ void kmain(void)
     char hex[65];
     build_id_hex(hex);
     printk("uniscope: kernel 0.1 booting build-id=%s\n", hex);
-    printk("kaslr: slide=0x%lx base=0x%lx link=0x%lx %s seed=0x%lx source=%s relocs=%u\n",
+    printk("kaslr: slide=0x%lx base=0x%lx link=0x%lx %s seed=0x%lx source=%s%s relocs=%u\n",
            bootinfo.slide, bootinfo.virt_base, KERNEL_LINK, bootinfo.kaslr ? "on" : "off",
-           bootinfo.seed, seed_names[bootinfo.seed_source & 3], bootinfo.nrelocs);
+           bootinfo.seed, seed_names[bootinfo.seed_source & 3],
+           bootinfo.seed_source & SEED_F_VIRTIO_RNG ? "+virtio-rng" : "", bootinfo.nrelocs);
     printk("kaslr: heap=0x%lx stacks=0x%lx directmap=0x%lx\n", bootinfo.heap_base,
            bootinfo.stack_base, hhdm_base);
+    printk("kaslr: virtio-rng %s cycles=%lu\n", bootinfo.rng_note, bootinfo.rng_cycles);
     printk("cmdline: %s\n", kernel_cmdline);
     uint64_t ram = 0;
     for (uint32_t i = 0; i < bootinfo.nmem; i++)

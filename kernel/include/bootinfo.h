@@ -15,7 +15,11 @@ struct boot_mem {
     uint32_t type;
 };
 
+/* seed_source: the low byte is the primary source (also the layout block's
+ * value, docs/kaslr.md); SEED_F_VIRTIO_RNG says virtio-rng bytes were
+ * mixed in as well. */
 enum seed_source { SEED_RDRAND = 0, SEED_TSC = 1, SEED_CMDLINE = 2, SEED_NONE = 3 };
+#define SEED_F_VIRTIO_RNG 0x100u
 
 struct bootinfo {
     uint64_t phys_base;  /* where QEMU loaded the image */
@@ -32,6 +36,9 @@ struct bootinfo {
     uint32_t kaslr;
     uint32_t nrelocs;
     uint32_t nmem;
+    uint32_t rng_bytes;  /* virtio-rng bytes mixed into the seed (kaslr/early_rng.c) */
+    uint64_t rng_cycles; /* TSC cycles the early virtio-rng read took */
+    char rng_note[96];   /* what the early reader found, for the boot line */
     struct boot_mem mem[BOOT_MEMMAP_MAX];
     char cmdline[BOOT_CMDLINE_MAX];
 };

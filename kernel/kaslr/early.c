@@ -4,7 +4,9 @@
  * is RIP-relative, and no initialised pointer in .data may be used
  * (those still hold link-time values).  It
  *   1. copies the command line and memory map out of hvm_start_info,
- *   2. picks the kernel's virtual base (and the heap and stack bases),
+ *   2. picks the kernel's virtual base (and the heap and stack bases)
+ *      from one seed: virtio-rng bytes if a device is there (early_rng.c),
+ *      TSC jitter and RDRAND, mixed (random.c, entropy.c),
  *   3. builds the final page tables,
  *   4. applies the R_X86_64_RELATIVE relocations for the chosen base,
  *   5. switches CR3 and jumps to kmain at the high address.
@@ -135,16 +137,27 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
     if (cmdline_get(bi->cmdline, "nokaslr", 0, 0)) {
         bi->kaslr = 0;
         bi->seed_source = SEED_NONE;
+        strncpy_z(bi->rng_note, "not read (nokaslr)", sizeof bi->rng_note);
         bi->virt_base = KERNEL_LINK;
         bi->heap_base = HEAP_WIN_START;
         bi->stack_base = STACK_WIN_START;
         hhdm_base = HHDM_WIN_START;
     } else {
         uint64_t seed;
-        if (cmdline_get_u64(bi->cmdline, "kaslr_seed", &seed))
-            bi->seed_source = SEED_CMDLINE;
-        else
-            seed = hw_random64(&bi->seed_source);
+        if (cmdline_get_u64(bi->cmdline, "kaslr_seed", &seed)) {
+            bi->seed_source = SEED_CMDLINE; /* overrides every source: reproducible */
+            strncpy_z(bi->rng_note, "not read (kaslr_seed=)", sizeof bi->rng_note);
+        } else {
+            /* Device entropy first (kaslr/early_rng.c), then mixed with the
+             * CPU's (kaslr/random.c, kaslr/entropy.c). */
+            uint8_t dev[32];
+            uint64_t t0 = rdtsc();
+            bi->rng_bytes =
+                (uint32_t)early_rng_read(dev, sizeof dev, bi->rng_note, sizeof bi->rng_note);
+            bi->rng_cycles = rdtsc() - t0;
+            seed = boot_seed(dev, bi->rng_bytes, &bi->seed_source);
+            memset(dev, 0, sizeof dev);
+        }
         bi->seed = seed;
         bi->kaslr = 1;
         uint64_t st = seed;
