@@ -17,5 +17,11 @@ public final class ExitCodes {
   /** The VM did not finish within the timeout. */
   public static final int TIMEOUT = 4;
 
+  /**
+   * The guest reset the machine before the app exited: neither the app's status (there is none) nor
+   * a crash, so it gets its own code (5 and 6 are {@code report}'s gates).
+   */
+  public static final int GUEST_REBOOTED = 7;
+
   private ExitCodes() {}
 }

@@ -133,7 +133,17 @@ final class CaptureRun implements Callable<Integer> {
     if (r.outcome() instanceof SessionOutcome.Panicked p && p.dump() != null) {
       err.println("dump      " + p.dump());
     }
+    if (r.outcome() instanceof SessionOutcome.GuestRebooted g) {
+      err.println("reboot    " + rebooted(g) + "; the capture ends at the reset");
+    }
     err.println("next      uniscope report " + r.capture() + " --html report/ --json report.json");
+  }
+
+  /** One line on a guest reboot, for the summary and for {@code run} without a capture. */
+  static String rebooted(SessionOutcome.GuestRebooted g) {
+    return g.requestedBy().isEmpty()
+        ? "the guest reset the machine without announcing a reboot (a triple fault?)"
+        : "the guest rebooted (requested by " + g.requestedBy() + ")";
   }
 
   static int exitCode(SessionOutcome o) {
@@ -142,6 +152,7 @@ final class CaptureRun implements Callable<Integer> {
       case SessionOutcome.DurationElapsed d -> ExitCodes.OK;
       case SessionOutcome.Panicked p -> ExitCodes.PANIC;
       case SessionOutcome.QemuDied q -> ExitCodes.PANIC;
+      case SessionOutcome.GuestRebooted g -> ExitCodes.GUEST_REBOOTED;
       case SessionOutcome.TimedOut t -> ExitCodes.TIMEOUT;
       case SessionOutcome.Cancelled c -> ExitCodes.APP_FAILED;
     };

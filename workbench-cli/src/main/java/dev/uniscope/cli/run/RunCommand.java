@@ -7,6 +7,8 @@ import dev.uniscope.core.launch.QemuProcess;
 import dev.uniscope.core.session.BootOptions;
 import dev.uniscope.core.session.ConsoleLog;
 import dev.uniscope.core.session.SessionConfig;
+import dev.uniscope.core.session.SessionOutcome;
+import dev.uniscope.core.session.VmEnd;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,20 +152,21 @@ public final class RunCommand implements Callable<Integer> {
         return ExitCodes.TIMEOUT;
       }
       QemuProcess.ExitStatus st = exit.get();
-      // An odd QEMU status is also what a signal gives (SIGKILL: 137 = (68 << 1) | 1): a guest
-      // exit counts only when the kernel announced it, or is one of its own codes (126, 127).
-      Optional<Integer> guest =
-          st.guestCode().filter(c -> c >= 126 || console.appExitStatus().equals(Optional.of(c)));
-      if (guest.isPresent()) {
-        int code = guest.get();
-        System.err.printf(
-            "uniscope: app '%s' exited with status %d after %.1f s%n", appName(), code, secs);
-        return code == 0 ? ExitCodes.OK : ExitCodes.APP_FAILED;
+      // No QMP here: the exit status and the console decide (a reset shows as the kernel's
+      // reboot line and status 0).
+      SessionOutcome outcome = VmEnd.of(st, console, "", false).outcome();
+      switch (outcome) {
+        case SessionOutcome.AppExited(int code) ->
+            System.err.printf(
+                "uniscope: app '%s' exited with status %d after %.1f s%n", appName(), code, secs);
+        case SessionOutcome.GuestRebooted g ->
+            System.err.printf("uniscope: %s after %.1f s%n", CaptureRun.rebooted(g), secs);
+        default ->
+            System.err.printf(
+                "uniscope: QEMU exited with status %d after %.1f s (guest panic or QEMU error)%n",
+                st.raw(), secs);
       }
-      System.err.printf(
-          "uniscope: QEMU exited with status %d after %.1f s (guest panic or QEMU error)%n",
-          st.raw(), secs);
-      return ExitCodes.PANIC;
+      return CaptureRun.exitCode(outcome);
     }
   }
 

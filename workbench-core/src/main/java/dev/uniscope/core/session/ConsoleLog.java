@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * COM1 split into lines, with the facts the session needs from it (docs/app-api.md "Console
@@ -19,12 +21,19 @@ public final class ConsoleLog implements QemuProcess.Sink {
   /** Lines kept for the run record. */
   public static final int TAIL_LINES = 200;
 
+  /** The kernel's announcement of a reset (core/reboot.c), followed by who asked for it. */
+  public static final String REBOOT_LINE = "kernel: reboot requested by ";
+
+  /** WHO is one word (docs/app-api.md); anything else is shown as {@code ?}. */
+  private static final Pattern REBOOT_BY = Pattern.compile("([\\w=./:,-]{1,64})\\s*");
+
   private final Consumer<String> onLine;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private String panicReason = "";
   private String appName = "";
   private Integer appExitStatus;
+  private String rebootRequestedBy = "";
   private boolean ended;
 
   /**
@@ -77,6 +86,10 @@ public final class ConsoleLog implements QemuProcess.Sink {
           appExitStatus = null;
         }
       }
+      if (s.startsWith(REBOOT_LINE) && rebootRequestedBy.isEmpty()) {
+        Matcher m = REBOOT_BY.matcher(s.substring(REBOOT_LINE.length()));
+        rebootRequestedBy = m.matches() ? m.group(1) : "?";
+      }
       if (s.startsWith("panic: ") && panicReason.isEmpty()) {
         panicReason = s.substring("panic: ".length());
       }
@@ -95,6 +108,14 @@ public final class ConsoleLog implements QemuProcess.Sink {
    */
   public synchronized java.util.Optional<Integer> appExitStatus() {
     return java.util.Optional.ofNullable(appExitStatus);
+  }
+
+  /**
+   * Who the kernel said asked for a reboot ({@code kernel: reboot requested by WHO}), or empty when
+   * it announced none.
+   */
+  public synchronized String rebootRequestedBy() {
+    return rebootRequestedBy;
   }
 
   /** The app the kernel started ({@code app: start name=NAME}), or empty. */

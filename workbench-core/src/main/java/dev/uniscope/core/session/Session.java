@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * One launched capture: QEMU (paused at start) with the data channel on COM2 (or vsock), QMP and
  * optionally a gdb stub, all Unix sockets in a private 0700 directory; the data channel recorded
  * into a capture file and decoded live; {@code GUEST_PANICKED} answered with a memory dump; the run
- * ended by the app, a panic, {@code --duration}, the timeout or {@link #cancel()}.
+ * ended by the app, a panic, a guest reboot, {@code --duration}, the timeout or {@link #cancel()}
+ * (how a VM that went by itself ended: {@link VmEnd}).
  *
  * <pre>{@code
  * try (Session s = Session.launch(config, listener)) {
@@ -42,6 +42,7 @@ public final class Session implements AutoCloseable {
   private final ConsoleLog console;
   private final QemuStderr stderr;
   private final PanicGuard guard;
+  private final ShutdownWatch shutdown;
   private final LiveModels models;
   private final long startNanos;
   private volatile boolean cancelled;
@@ -58,6 +59,7 @@ public final class Session implements AutoCloseable {
       ConsoleLog console,
       QemuStderr stderr,
       PanicGuard guard,
+      ShutdownWatch shutdown,
       LiveModels models) {
     this.config = config;
     this.listener = listener;
@@ -69,6 +71,7 @@ public final class Session implements AutoCloseable {
     this.console = console;
     this.stderr = stderr;
     this.guard = guard;
+    this.shutdown = shutdown;
     this.models = models;
     this.startNanos = System.nanoTime();
   }
@@ -119,6 +122,7 @@ public final class Session implements AutoCloseable {
       qemu = QemuProcess.start(cmd, console, stderr);
       LiveModels models = new LiveModels();
       PanicGuard guard;
+      ShutdownWatch shutdown;
       if (vsock == null) {
         qemu.awaitSocket(dataSock, START_TIMEOUT);
         qemu.awaitSocket(qmpSock, START_TIMEOUT);
@@ -127,11 +131,13 @@ public final class Session implements AutoCloseable {
                 dataSock, config.capture(), models, listener, (int) START_TIMEOUT.toMillis());
         qmp = QmpClient.connect(qmpSock, START_TIMEOUT);
         guard = PanicGuard.watch(qmp, config.dumpFile(), listener::note);
+        shutdown = ShutdownWatch.watch(qmp);
         qmp.cont();
       } else {
         qemu.awaitSocket(qmpSock, START_TIMEOUT);
         qmp = QmpClient.connect(qmpSock, START_TIMEOUT);
         guard = PanicGuard.watch(qmp, config.dumpFile(), listener::note);
+        shutdown = ShutdownWatch.watch(qmp);
         qmp.cont();
         awaitListening(listening, qemu);
         vsock.expose(dataSock, START_TIMEOUT);
@@ -140,7 +146,7 @@ public final class Session implements AutoCloseable {
                 dataSock, config.capture(), models, listener, (int) START_TIMEOUT.toMillis());
       }
       return new Session(
-          config, listener, dir, qemu, qmp, data, vsock, console, stderr, guard, models);
+          config, listener, dir, qemu, qmp, data, vsock, console, stderr, guard, shutdown, models);
     } catch (TimeoutException | QmpException e) {
       closeQuietly(data, qmp, qemu, vsock);
       QemuProcess.deleteDir(dir);
@@ -255,24 +261,16 @@ public final class Session implements AutoCloseable {
   private SessionOutcome exited() throws InterruptedException {
     QemuProcess.ExitStatus st = qemu.awaitExit(Duration.ofSeconds(10)).orElseThrow();
     console.awaitEnd(5000);
+    // QEMU sends SHUTDOWN just before it exits; once QMP is closed every event has been read.
+    try {
+      qmp.closedFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Without the event the console still tells a reset (VmEnd).
+    }
     if (guard.panicked()) {
       return panicked();
     }
-    // An odd QEMU status is also what a signal gives (SIGKILL: 137 = (68 << 1) | 1), so a guest
-    // exit counts only when the kernel announced it, or is one of its own codes (126 no app, 127
-    // panic_exit or an early fatal error; docs/app-api.md).
-    Optional<Integer> code =
-        st.guestCode().filter(c -> c >= 126 || console.appExitStatus().equals(Optional.of(c)));
-    if (code.isPresent()) {
-      return new SessionOutcome.AppExited(code.get());
-    }
-    if (cancelled || stderr.signalled()) {
-      return new SessionOutcome.Cancelled();
-    }
-    // A kernel that printed its panic report and then powered off (no pvpanic event seen).
-    return console.panicReason().isEmpty()
-        ? new SessionOutcome.QemuDied(st.raw())
-        : new SessionOutcome.Panicked(console.panicReason(), null);
+    return VmEnd.of(st, console, shutdown.reason(), cancelled || stderr.signalled()).outcome();
   }
 
   /** Last leak scan (heap), flush, wait for the pages, then quit QEMU. */

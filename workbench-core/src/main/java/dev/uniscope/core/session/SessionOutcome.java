@@ -52,6 +52,20 @@ public sealed interface SessionOutcome {
     }
   }
 
+  /**
+   * The guest reset the machine (QEMU runs with {@code -no-reboot}, so a reset ends it: QMP {@code
+   * SHUTDOWN} with reason {@code guest-reset}, exit status 0). Neither an app exit nor a crash.
+   *
+   * @param requestedBy who the kernel said asked for it ({@code kernel: reboot requested by WHO}),
+   *     or empty when the reset came unannounced (a triple fault, for one)
+   */
+  record GuestRebooted(String requestedBy) implements SessionOutcome {
+    @Override
+    public String kind() {
+      return "guest-rebooted";
+    }
+  }
+
   /** QEMU exited without a guest exit code (error, killed, or powered off after a panic). */
   record QemuDied(int rawStatus) implements SessionOutcome {
     @Override

@@ -57,6 +57,7 @@ public sealed interface VmState {
         case SessionOutcome.TimedOut t -> "timed out (stopped)";
         case SessionOutcome.Cancelled c -> "stopped by the user";
         case SessionOutcome.QemuDied(int raw) -> "QEMU exited (status " + raw + ")";
+        case SessionOutcome.GuestRebooted g -> "guest rebooted";
       };
     }
 
