@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniscope.core.qmp.QmpClient;
 import dev.uniscope.tests.harness.QemuVm;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -11,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * virtio-rng entropy for KASLR (docs/kaslr.md "Entropy sources"): the early stage reads the device
@@ -122,9 +125,9 @@ class KernelKaslrEntropyTest {
   }
 
   /**
-   * A 4 GiB shared-memory BAR makes the firmware place the 64-bit BARs above 4 GiB: the modern
-   * device is then outside the boot identity map and skipped, with the reason, and the regular
-   * driver still reaches it later.
+   * A 1 GiB shared-memory BAR does not fit the firmware's 32-bit window, so it places the 64-bit
+   * BARs above 4 GiB: the modern device is then outside the boot identity map and skipped, with the
+   * reason, and the regular driver still reaches it later.
    */
   @Test
   @Timeout(300)
@@ -133,7 +136,7 @@ class KernelKaslrEntropyTest {
         boot(
             RNGREAD,
             "-object",
-            "memory-backend-ram,id=shm,size=4G,share=on",
+            "memory-backend-ram,id=shm,size=1G",
             "-device",
             "ivshmem-plain,memdev=shm",
             "-device",
@@ -144,6 +147,36 @@ class KernelKaslrEntropyTest {
             "^00:[0-9a-f]{2}\\.[0-7] modern skipped: MMIO BAR above 4 GiB"
                 + " \\(outside the boot identity map\\)$");
     assertDriverStillWorks(run);
+  }
+
+  /**
+   * A device that never answers (its entropy source is a FIFO whose writer stays silent) costs the
+   * TSC budget, not the boot: the reader gives up, says so, and the seed comes from the CPU.
+   */
+  @Test
+  @Timeout(300)
+  void aSilentDeviceTimesOutAndBootContinues(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("rng.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).as("mkfifo exit status").isZero();
+    // Opened read-write, a FIFO does not block; holding a writer keeps QEMU's reads at EAGAIN.
+    try (RandomAccessFile writer = new RandomAccessFile(fifo.toFile(), "rw")) {
+      assertThat(writer.getFD().valid()).as("the FIFO's silent writer").isTrue();
+      KernelRun run =
+          boot(
+              "app=spin duration=1",
+              "-object",
+              "rng-random,id=silent,filename=" + fifo,
+              "-device",
+              "virtio-rng-pci,rng=silent");
+      assertThat(run.line(KASLR_LINE).group(6)).isEqualTo("rdrand");
+      Matcher rng = run.line(RNG_LINE);
+      assertThat(rng.group(1)).matches("^00:[0-9a-f]{2}\\.[0-7] legacy skipped: timed out$");
+      assertThat(Long.parseLong(rng.group(2)))
+          .as("the budget, 2^32 cycles")
+          .isGreaterThan(1L << 32);
+      run.assertAppExit("spin", 0);
+    }
   }
 
   /** The layout block carries the flag: seed_source = 0x100 | primary (docs/kaslr.md). */
