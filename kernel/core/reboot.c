@@ -6,6 +6,7 @@
  */
 #include "kernel.h"
 #include "reboot.h"
+#include "sched.h"
 #include "serial.h"
 #include "trace.h"
 #include "x86.h"
@@ -15,6 +16,11 @@
 #define KBC_IBF     0x02 /* input buffer full: the controller has not taken the last byte */
 #define KBC_PULSE   0xfe /* pulse output line 0: the CPU's reset pin */
 #define RESET_GRACE 100  /* ms each way gets before the next is tried */
+/* The drain waits up to 10 s for a host that has not connected yet, then
+ * sends at the carrier's pace (COM2 under TCG: about 100 KB/s, so two full
+ * 1 MiB rings take some 20 s).  A host that stops reading would hold it
+ * forever: past this, the reset goes ahead without the rest. */
+#define DRAIN_LIMIT_S 40
 
 /* Busy wait on the TSC: interrupts are off by then, no sleeping. */
 static void spin_ms(uint64_t ms)
@@ -52,12 +58,35 @@ static noreturn void triple_fault(void)
         hlt();
 }
 
+static volatile int drained;
+
+static void drain_thread(void *arg)
+{
+    (void)arg;
+    trace_final_drain();
+    drained = 1;
+}
+
+/* The host learns of a reset only when QEMU goes away: send the closed
+ * and current pages first, on a thread of its own so that a drain that
+ * cannot finish does not stop the reset. */
+static void drain_bounded(void)
+{
+    if (!thread_create("reboot/drain", drain_thread, 0, -1)) {
+        trace_final_drain(); /* out of memory: drain here, unbounded */
+        return;
+    }
+    uint64_t end = now_ns() + DRAIN_LIMIT_S * 1000000000ull;
+    while (!drained && now_ns() < end)
+        thread_sleep_ns(1000000);
+    if (!drained)
+        printk("kernel: trace drain unfinished after %d s, resetting anyway\n", DRAIN_LIMIT_S);
+}
+
 noreturn void machine_reboot(const char *who)
 {
     printk("kernel: reboot requested by %s\n", who ? who : "?");
-    /* The host learns of a reset only when QEMU goes away: send the
-     * closed and current pages first (bounded: trace/channel.c). */
-    trace_final_drain();
+    drain_bounded();
     printk("kernel: resetting\n");
     serial_flush(COM1);
     cli();

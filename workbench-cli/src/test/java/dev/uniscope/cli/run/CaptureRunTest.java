@@ -22,6 +22,8 @@ class CaptureRunTest {
         .isEqualTo(ExitCodes.PANIC);
     assertThat(CaptureRun.exitCode(new SessionOutcome.QemuDied(0))).isEqualTo(ExitCodes.PANIC);
     assertThat(CaptureRun.exitCode(new SessionOutcome.TimedOut())).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(CaptureRun.exitCode(new SessionOutcome.GuestRebooted("app=reboot")))
+        .isEqualTo(ExitCodes.GUEST_REBOOTED);
   }
 
   @Test
