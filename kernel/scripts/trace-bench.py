@@ -39,7 +39,8 @@ when all of these hold:
     by tracebench) is at most --backlog-pct of the window's pages (and at least 2 pages); a ring
     of 1 MiB per CPU would otherwise hide a carrier several times slower than the producer for
     the whole window (COM2 drains 1 MiB in seconds), and the rate would measure the ring;
-  - the producer kept up (events / its own elapsed time >= 97 % of R) and the host was connected
+  - the producer kept up (events / its own elapsed time >= 90 % of R: its last wake-up after
+    the window may be late by a loaded host, not by the carrier) and the host was connected
     when the window opened (tracebench wait_host=: vsock connects after boot).
 R is lossless when all --runs runs pass (a point stops at its first failing run). Search per
 carrier: from --start, double until a point fails (halve while the start fails), then bisect
@@ -290,7 +291,7 @@ def lossless_run(args, cli, transport, rate):
         why.append(f"delivered {r['delivered']} of {emitted}")
     if max(r["backlog_end"]) > limit:
         why.append(f"backlog at window end {r['backlog_end']} pages > {limit}")
-    if r["achieved"] < 0.97:
+    if r["achieved"] < 0.90:
         why.append(f"producer behind ({100 * r['achieved']:.1f} % of the rate)")
     r["ok"] = not why
     r["why"] = "; ".join(why)
