@@ -2,13 +2,8 @@ package dev.uniscope.trace.testkit;
 
 import dev.uniscope.trace.command.CommandCodec;
 import dev.uniscope.trace.command.Opcode;
-import dev.uniscope.trace.command.Reply;
-import dev.uniscope.trace.wire.FrameEncoder;
-import dev.uniscope.trace.wire.FrameProblem;
-import dev.uniscope.trace.wire.FrameSync;
-import dev.uniscope.trace.wire.FrameType;
-import dev.uniscope.trace.wire.WireConstants;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -36,7 +31,6 @@ public final class FakeKernel implements AutoCloseable {
   private final long events;
   private final Thread thread;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
-  private int replySeq = 1000;
 
   /** Accepts one connection on {@code server} (like a QEMU chardev with server=on). */
   public FakeKernel(ServerSocketChannel server, SyntheticKernel kernel, long events) {
@@ -61,47 +55,25 @@ public final class FakeKernel implements AutoCloseable {
 
   private void run() {
     try (SocketChannel ch = opener.open()) {
-      write(
-          ch,
+      KernelEnd end = new KernelEnd(ch, 1000);
+      end.write(
           ByteBuffer.wrap(
               "PVH boot... console noise on the data port\n".getBytes(StandardCharsets.US_ASCII)));
-      write(ch, kernel.helloFrame());
-      write(ch, kernel.metadataFrame());
-      ByteBuffer in =
-          ByteBuffer.allocate(2 * (WireConstants.FRAME_HEADER + WireConstants.MAX_PAYLOAD));
-      FrameSync sync = new FrameSync();
+      end.write(kernel.helloFrame());
+      end.write(kernel.metadataFrame());
       boolean streaming = false;
       while (!streaming) {
-        if (ch.read(in) < 0) {
-          throw new IOException("host closed before START");
+        List<CommandCodec.Request> requests;
+        try {
+          requests = end.readCommands();
+        } catch (EOFException e) {
+          throw new IOException("host closed before START", e);
         }
-        in.flip();
-        List<CommandCodec.Request> requests = new ArrayList<>();
-        int used =
-            sync.feed(
-                in,
-                false,
-                new FrameSync.Listener() {
-                  @Override
-                  public void frame(
-                      long off, FrameType type, int seq, ByteBuffer w, int start, int length) {
-                    try {
-                      requests.add(CommandCodec.decodeCommand(w.slice(start + 16, length)));
-                    } catch (Exception e) {
-                      throw new IllegalStateException(e);
-                    }
-                  }
-
-                  @Override
-                  public void problem(FrameProblem p) {}
-                });
-        in.position(in.position() + used).compact();
         for (CommandCodec.Request r : requests) {
-          long value = r.opcode() == Opcode.START ? r.args().getInt(0) : 0;
-          reply(ch, new Reply(r.requestId(), r.opcode(), Reply.OK, value, "ok"), r.opcode().code());
+          end.replyOk(r, r.opcode() == Opcode.START ? r.args().getInt(0) : 0);
           if (r.opcode() == Opcode.INFO) {
-            write(ch, kernel.helloFrame());
-            write(ch, kernel.metadataFrame());
+            end.write(kernel.helloFrame());
+            end.write(kernel.metadataFrame());
           }
           streaming |= r.opcode() == Opcode.START;
         }
@@ -112,30 +84,18 @@ public final class FakeKernel implements AutoCloseable {
       for (int i = 0; i < frames.size(); i++) {
         ByteBuffer f = frames.get(i);
         if (i % 10 == 3) {
-          write(ch, ByteBuffer.wrap(new byte[] {0x55, (byte) 0xE1, (byte) 0xC3, 0x00, 0x13}));
+          end.write(ByteBuffer.wrap(new byte[] {0x55, (byte) 0xE1, (byte) 0xC3, 0x00, 0x13}));
         }
         if (i == 5) {
           ByteBuffer bad = ByteBuffer.allocate(f.remaining()).put(f.duplicate()).flip();
           bad.put(40, (byte) (bad.get(40) ^ 0x10));
-          write(ch, bad);
+          end.write(bad);
         }
-        write(ch, f);
+        end.write(f);
       }
       done.complete(null);
     } catch (Throwable t) {
       done.completeExceptionally(t);
-    }
-  }
-
-  private void reply(SocketChannel ch, Reply r, int opcode) throws IOException {
-    write(
-        ch, FrameEncoder.encode(FrameType.REPLY, replySeq++, CommandCodec.encodeReply(r, opcode)));
-  }
-
-  private static void write(SocketChannel ch, ByteBuffer b) throws IOException {
-    ByteBuffer d = b.duplicate();
-    while (d.hasRemaining()) {
-      ch.write(d);
     }
   }
 

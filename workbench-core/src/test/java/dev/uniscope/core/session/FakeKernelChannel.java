@@ -1,12 +1,8 @@
 package dev.uniscope.core.session;
 
 import dev.uniscope.trace.command.CommandCodec;
-import dev.uniscope.trace.command.Reply;
-import dev.uniscope.trace.wire.FrameEncoder;
-import dev.uniscope.trace.wire.FrameProblem;
-import dev.uniscope.trace.wire.FrameSync;
-import dev.uniscope.trace.wire.FrameType;
-import dev.uniscope.trace.wire.WireConstants;
+import dev.uniscope.trace.testkit.KernelEnd;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -14,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,7 +25,6 @@ public final class FakeKernelChannel implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final boolean hangUpAfterPages;
-  private int replySeq = 5000;
 
   /**
    * @param hangUpAfterPages close right after the pages (an app that exits), else wait for FLUSH
@@ -53,13 +47,14 @@ public final class FakeKernelChannel implements AutoCloseable {
 
   private void run() {
     try (SocketChannel ch = server.accept()) {
-      write(ch, scenario.helloFrame());
-      write(ch, scenario.metadataFrame());
+      KernelEnd end = new KernelEnd(ch, 5000);
+      end.write(scenario.helloFrame());
+      end.write(scenario.metadataFrame());
       for (ByteBuffer f : scenario.pageFrames()) {
-        write(ch, f);
+        end.write(f);
       }
       if (!hangUpAfterPages) {
-        serveCommands(ch);
+        serveCommands(end);
       }
       done.complete(null);
     } catch (Throwable t) {
@@ -67,53 +62,22 @@ public final class FakeKernelChannel implements AutoCloseable {
     }
   }
 
-  private void serveCommands(SocketChannel ch) throws IOException {
-    ByteBuffer in =
-        ByteBuffer.allocate(2 * (WireConstants.FRAME_HEADER + WireConstants.MAX_PAYLOAD));
-    FrameSync sync = new FrameSync();
+  /** Answers every command until FLUSH, or until the host hangs up. */
+  private void serveCommands(KernelEnd end) throws IOException {
     while (true) {
-      if (ch.read(in) < 0) {
+      List<CommandCodec.Request> requests;
+      try {
+        requests = end.readCommands();
+      } catch (EOFException e) {
         return;
       }
-      in.flip();
-      List<CommandCodec.Request> requests = new ArrayList<>();
-      int used =
-          sync.feed(
-              in,
-              false,
-              new FrameSync.Listener() {
-                @Override
-                public void frame(
-                    long off, FrameType type, int seq, ByteBuffer w, int start, int length) {
-                  try {
-                    requests.add(CommandCodec.decodeCommand(w.slice(start + 16, length)));
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                }
-
-                @Override
-                public void problem(FrameProblem p) {}
-              });
-      in.position(in.position() + used).compact();
       for (CommandCodec.Request r : requests) {
         commands.add(r.opcode().name());
-        Reply reply = new Reply(r.requestId(), r.opcode(), Reply.OK, 1, "ok");
-        write(
-            ch,
-            FrameEncoder.encode(
-                FrameType.REPLY, replySeq++, CommandCodec.encodeReply(reply, r.opcode().code())));
+        end.replyOk(r, 1);
         if (r.opcode().name().equals("FLUSH")) {
           return;
         }
       }
-    }
-  }
-
-  private static void write(SocketChannel ch, ByteBuffer b) throws IOException {
-    ByteBuffer d = b.duplicate();
-    while (d.hasRemaining()) {
-      ch.write(d);
     }
   }
 
