@@ -13,9 +13,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -64,39 +62,23 @@ class GuestVsockDriverTest {
             return t;
           });
 
-  Path dir;
+  VsockBackendDir dir;
   VhostUserVsockBackend backend;
 
   @BeforeEach
   void setUp() throws IOException {
-    dir =
-        Files.createTempDirectory(
-            "uniscope-gvsock-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), CID);
+    dir = VsockBackendDir.create("uniscope-gvsock-");
+    backend = dir.startBackend(CID);
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    if (backend != null) {
-      backend.close();
-    }
-    try (var files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-    Files.deleteIfExists(dir);
+    dir.close();
   }
 
-  /** Same options as VhostUserVsockQemuTest: guest RAM is a shared memfd of -m's size. */
+  /** The options that attach the back-end at {@code socket} ({@link VsockBackendDir#qemuArgs}). */
   static String[] vsockArgs(Path socket) {
-    return new String[] {
-      "-object", "memory-backend-memfd,id=mem,size=256M,share=on",
-      "-machine", "memory-backend=mem",
-      "-chardev", "socket,id=vu,path=" + socket,
-      "-device", "vhost-user-vsock-pci,chardev=vu"
-    };
+    return VsockBackendDir.qemuArgs(socket);
   }
 
   QemuVm boot(String append) throws IOException {

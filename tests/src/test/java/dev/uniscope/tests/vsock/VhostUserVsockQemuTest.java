@@ -14,9 +14,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,38 +44,17 @@ class VhostUserVsockQemuTest {
 
   static final int PORT = 5000;
 
-  Path dir;
+  VsockBackendDir dir;
   VhostUserVsockBackend backend;
 
   @BeforeEach
   void setUp() throws IOException {
-    dir =
-        Files.createTempDirectory(
-            "uniscope-vsock-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    dir = VsockBackendDir.create("uniscope-vsock-");
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    if (backend != null) {
-      backend.close();
-    }
-    try (var files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-    Files.deleteIfExists(dir);
-  }
-
-  /** The QEMU options that attach the backend (guest RAM must be a shared memfd of -m's size). */
-  static String[] vsockArgs(Path socket) {
-    return new String[] {
-      "-object", "memory-backend-memfd,id=mem,size=256M,share=on",
-      "-machine", "memory-backend=mem",
-      "-chardev", "socket,id=vu,path=" + socket,
-      "-device", "vhost-user-vsock-pci,chardev=vu"
-    };
+    dir.close();
   }
 
   static List<String> names(List<HandshakeEvent> events) {
@@ -86,12 +63,12 @@ class VhostUserVsockQemuTest {
 
   @Test
   void realizeHandshakeWhileTheKernelBoots() throws Exception {
-    backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), 42);
+    backend = dir.startBackend(42);
     try (QemuVm vm =
         QemuVm.builder()
             .memory("256M")
             .append("app=spin")
-            .extra(vsockArgs(backend.socketPath()))
+            .extra(VsockBackendDir.qemuArgs(backend.socketPath()))
             .start()) {
       vm.console().awaitLine(BANNER, Duration.ofMinutes(2));
       assertThat(backend.awaitMessage(e -> e.name().equals("GET_CONFIG"), T))
@@ -120,7 +97,11 @@ class VhostUserVsockQemuTest {
     assertThat(backend.awaitSessionsEnded(1, T)).isTrue();
     assertThat(backend.frontEndConnected()).isFalse();
     try (QemuVm vm =
-        QemuVm.builder().memory("256M").paused().extra(vsockArgs(backend.socketPath())).start()) {
+        QemuVm.builder()
+            .memory("256M")
+            .paused()
+            .extra(VsockBackendDir.qemuArgs(backend.socketPath()))
+            .start()) {
       assertThat(
               backend.awaitMessage(
                   e ->
@@ -137,7 +118,7 @@ class VhostUserVsockQemuTest {
 
   @Test
   void qtestDriverMovesBytesBothWaysThroughRealQemu() throws Exception {
-    backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), 5);
+    backend = dir.startBackend(5);
     LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
     backend.listen(PORT, accepted::add);
     Path qtestSock = dir.resolve("qtest.sock");
@@ -149,7 +130,7 @@ class VhostUserVsockQemuTest {
           QemuVm.builder()
               .memory("256M")
               .append("app=spin duration=600000")
-              .extra(vsockArgs(backend.socketPath()))
+              .extra(VsockBackendDir.qemuArgs(backend.socketPath()))
               .extra("-qtest", "unix:" + qtestSock, "-qtest-log", "/dev/null")
               .start()) {
         CompletableFuture<SocketChannel> conn =
@@ -201,14 +182,7 @@ class VhostUserVsockQemuTest {
             "SET_VRING_KICK+fd");
 
     // Guest: four rx buffers, then REQUEST to host port 5000.
-    for (int i = 0; i < 4; i++) {
-      d.post(0, null, 4096);
-    }
-    d.kick(0);
-    d.post(1, header(Op.REQUEST, 0).encode(), VsockHeader.BYTES);
-    d.kick(1);
-    VsockConnection c = accepted.poll(60, TimeUnit.SECONDS);
-    assertThat(c).as("problems: %s", backend.problems()).isNotNull();
+    VsockConnection c = requestFromGuest(d, 4, accepted);
     VsockHeader resp = awaitRx(d).header;
     assertThat(resp.op()).isEqualTo((short) Op.RESPONSE.code());
     assertThat(resp.dstCid()).isEqualTo(5);
@@ -306,14 +280,7 @@ class VhostUserVsockQemuTest {
                 T))
         .as("QEMU stderr: %s", vm.qemuStderr().text())
         .isPresent();
-    for (int i = 0; i < 2; i++) {
-      d.post(0, null, 4096);
-    }
-    d.kick(0);
-    d.post(1, header(Op.REQUEST, 0).encode(), VsockHeader.BYTES);
-    d.kick(1);
-    VsockConnection again = accepted.poll(60, TimeUnit.SECONDS);
-    assertThat(again).as("problems: %s", backend.problems()).isNotNull();
+    VsockConnection again = requestFromGuest(d, 2, accepted);
     assertThat(awaitRx(d).header.op()).isEqualTo((short) Op.RESPONSE.code());
 
     // QEMU dies mid-stream: the connection ends cleanly, the backend keeps running.
@@ -322,6 +289,24 @@ class VhostUserVsockQemuTest {
     assertThat(backend.awaitSessionsEnded(1, T)).isTrue();
     assertThat(backend.connectionCount()).isZero();
     assertThat(backend.frontEndConnected()).isFalse();
+  }
+
+  /**
+   * Guest: posts {@code rxBuffers} rx buffers, then a REQUEST to host port {@link #PORT}; returns
+   * the connection the back-end accepted for it.
+   */
+  private VsockConnection requestFromGuest(
+      VirtioPciDriver d, int rxBuffers, LinkedBlockingQueue<VsockConnection> accepted)
+      throws IOException, InterruptedException {
+    for (int i = 0; i < rxBuffers; i++) {
+      d.post(0, null, 4096);
+    }
+    d.kick(0);
+    d.post(1, header(Op.REQUEST, 0).encode(), VsockHeader.BYTES);
+    d.kick(1);
+    VsockConnection c = accepted.poll(60, TimeUnit.SECONDS);
+    assertThat(c).as("problems: %s", backend.problems()).isNotNull();
+    return c;
   }
 
   record Rx(VsockHeader header, byte[] payload) {}
