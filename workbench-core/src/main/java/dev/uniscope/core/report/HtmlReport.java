@@ -283,7 +283,7 @@ public final class HtmlReport {
     row(b, "link base", hex(l.linkBase()));
     row(b, "runtime base", hex(l.virtBase()));
     row(b, "physical base", hex(l.physBase()));
-    row(b, "seed", hex(l.kaslrSeed()));
+    row(b, "seed", hex(l.kaslrSeed()) + " (" + esc(l.seedSourceName()) + ")");
     b.append("</table>\n<table><tr><th>region</th><th>start</th><th>end</th><th>size</th>")
         .append("<th>flags</th></tr>\n");
     for (LayoutBlock.Region g : l.regions()) {

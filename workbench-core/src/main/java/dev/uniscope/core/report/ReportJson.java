@@ -106,6 +106,7 @@ public final class ReportJson {
     n.put("phys_base", hex(l.physBase()));
     n.put("image_size", l.imageSize());
     n.put("seed", hex(l.kaslrSeed()));
+    n.put("seed_source", l.seedSourceName());
     n.put("cpus", l.cpus());
     ArrayNode regions = n.putArray("regions");
     for (LayoutBlock.Region g : l.regions()) {

@@ -36,6 +36,26 @@ public record LayoutBlock(
   /** Guest-physical address of the block. */
   public static final long PHYSICAL_ADDRESS = 0x200000L;
 
+  /** Bit of {@link #seedSource} set when virtio-rng bytes were mixed into the seed. */
+  public static final int SEED_VIRTIO_RNG = 0x100;
+
+  /**
+   * Where the KASLR seed came from, as the kernel's boot line says it: {@code rdrand}, {@code tsc},
+   * {@code cmdline} or {@code none}, with {@code +virtio-rng} when the device contributed
+   * (docs/kaslr.md, layout block offset 108).
+   */
+  public String seedSourceName() {
+    String primary =
+        switch (seedSource & 0xff) {
+          case 0 -> "rdrand";
+          case 1 -> "tsc";
+          case 2 -> "cmdline";
+          case 3 -> "none";
+          default -> "source " + (seedSource & 0xff);
+        };
+    return (seedSource & SEED_VIRTIO_RNG) != 0 ? primary + "+virtio-rng" : primary;
+  }
+
   /** Bytes before the region table; enough to learn the slide. */
   public static final int HEADER_SIZE = 128;
 

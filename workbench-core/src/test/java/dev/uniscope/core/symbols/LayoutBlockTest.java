@@ -41,6 +41,17 @@ class LayoutBlockTest {
   }
 
   @Test
+  void seedSourceNamesTheVirtioRngBit() throws Exception {
+    ByteBuffer b = ByteBuffer.wrap(block(1, BASE - LINK, 3)).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(108, 0x101);
+    assertThat(LayoutBlock.parse(b.array()).seedSourceName()).isEqualTo("tsc+virtio-rng");
+    b.putInt(108, 0x100);
+    assertThat(LayoutBlock.parse(b.array()).seedSourceName()).isEqualTo("rdrand+virtio-rng");
+    b.putInt(108, 7);
+    assertThat(LayoutBlock.parse(b.array()).seedSourceName()).isEqualTo("source 7");
+  }
+
+  @Test
   void decodesEveryField() throws Exception {
     LayoutBlock block = LayoutBlock.parse(block(1, BASE - LINK, 3));
     assertThat(block.valid()).isTrue();
@@ -51,6 +62,7 @@ class LayoutBlockTest {
     assertThat(block.buildId().hex()).isEqualTo("a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3");
     assertThat(block.kaslrEnabled()).isTrue();
     assertThat(block.seedSource()).isEqualTo(2);
+    assertThat(block.seedSourceName()).isEqualTo("cmdline");
     assertThat(block.cpus()).isEqualTo(4);
     assertThat(block.regions()).hasSize(3);
     LayoutBlock.Region text = block.regions().get(0);

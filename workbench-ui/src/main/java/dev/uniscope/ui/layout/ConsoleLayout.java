@@ -17,7 +17,7 @@ public final class ConsoleLayout {
       Pattern.compile(
           "^kaslr: slide=0x([0-9a-fA-F]{1,16}) base=0x([0-9a-fA-F]{1,16})"
               + " link=0x([0-9a-fA-F]{1,16}) (on|off) seed=0x([0-9a-fA-F]{1,16})"
-              + " source=(\\w{1,16})");
+              + " source=([\\w+-]{1,32})");
   private static final Pattern SPANS =
       Pattern.compile(
           "^kaslr: heap=0x([0-9a-fA-F]{1,16}) stacks=0x([0-9a-fA-F]{1,16})"

@@ -64,8 +64,7 @@ public record LayoutInfo(
       rows.add(
           new RegionRow(clean(r.name()), kindName(r.kind()), r.start(), r.size(), perms, r.phys()));
     }
-    String seed =
-        b.kaslrEnabled() ? hex(b.kaslrSeed()) + " (" + seedSource(b.seedSource()) + ")" : "none";
+    String seed = b.kaslrEnabled() ? hex(b.kaslrSeed()) + " (" + b.seedSourceName() + ")" : "none";
     return new LayoutInfo(
         "layout block (hello record)",
         b.slide(),
@@ -126,16 +125,6 @@ public record LayoutInfo(
       case LayoutBlock.Region.DIRECTMAP -> "directmap";
       case LayoutBlock.Region.KSYMS -> "ksyms";
       default -> "kind " + kind;
-    };
-  }
-
-  private static String seedSource(int s) {
-    return switch (s) {
-      case 0 -> "rdrand";
-      case 1 -> "tsc";
-      case 2 -> "cmdline";
-      case 3 -> "none";
-      default -> "source " + s;
     };
   }
 

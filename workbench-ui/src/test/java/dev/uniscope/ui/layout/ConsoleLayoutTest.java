@@ -38,6 +38,17 @@ class ConsoleLayoutTest {
   }
 
   @Test
+  void seedSourcesWithVirtioRngKeepTheirWholeName() {
+    ConsoleLayout c = new ConsoleLayout();
+    assertThat(
+            c.accept(
+                "kaslr: slide=0x1000 base=0xffffb14650001000 link=0xffffb14650000000"
+                    + " on seed=0x5 source=tsc+virtio-rng relocs=644"))
+        .isTrue();
+    assertThat(c.info().seed()).isEqualTo("0x5 (tsc+virtio-rng)");
+  }
+
+  @Test
   void malformedOrOversizedNumbersAreIgnored() {
     ConsoleLayout c = new ConsoleLayout();
     assertThat(
