@@ -6,8 +6,6 @@ import dev.uniscope.trace.vsock.FakeFrontEnd.RxPacket;
 import dev.uniscope.trace.vsock.packet.Op;
 import dev.uniscope.trace.vsock.packet.VsockHeader;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -38,13 +36,11 @@ class CreditPropertiesTest {
       @ForAll @IntRange(min = 300_000, max = 1_500_000) int total,
       @ForAll long seed)
       throws Exception {
-    Path dir = HostileGuestPropertiesTest.privateDir();
     LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
-    try (VhostUserVsockBackend backend =
-            VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID);
-        FakeFrontEnd fe = new FakeFrontEnd(backend.socketPath())) {
+    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+      VhostUserVsockBackend backend = rig.backend();
       backend.listen(PORT, accepted::add);
-      fe.start();
+      FakeFrontEnd fe = rig.startFrontEnd();
       fe.postRx(FakeFrontEnd.QSIZE);
       fe.sendPacket(FakeFrontEnd.header(9, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
       VsockHeader resp = fe.awaitRx(1, T).getFirst().header();
@@ -81,9 +77,6 @@ class CreditPropertiesTest {
       assertThat(reader.get(60, TimeUnit.SECONDS)).isEqualTo(total);
       assertThat(backend.problems()).isEmpty();
       assertThat(backend.connectionCount()).isEqualTo(1);
-    } finally {
-      Files.deleteIfExists(dir.resolve("vu.sock"));
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -114,13 +107,11 @@ class CreditPropertiesTest {
       @ForAll @IntRange(min = 1, max = 20000) int guestBuf,
       @ForAll @IntRange(min = 1, max = 200_000) int total)
       throws Exception {
-    Path dir = HostileGuestPropertiesTest.privateDir();
     LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
-    try (VhostUserVsockBackend backend =
-            VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID);
-        FakeFrontEnd fe = new FakeFrontEnd(backend.socketPath())) {
+    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+      VhostUserVsockBackend backend = rig.backend();
       backend.listen(PORT, accepted::add);
-      fe.start();
+      FakeFrontEnd fe = rig.startFrontEnd();
       fe.postRx(8);
       fe.sendPacket(
           new VsockHeader(3, 2, 9, PORT, 0, (short) 1, (short) Op.REQUEST.code(), 0, guestBuf, 0),
@@ -173,9 +164,6 @@ class CreditPropertiesTest {
       }
       writer.get(30, TimeUnit.SECONDS);
       assertThat(received).isEqualTo(total);
-    } finally {
-      Files.deleteIfExists(dir.resolve("vu.sock"));
-      Files.deleteIfExists(dir);
     }
   }
 }

@@ -9,9 +9,6 @@ import dev.uniscope.trace.vsock.packet.VsockHeader;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -89,12 +86,10 @@ class HostileGuestPropertiesTest {
   @Property(tries = 40)
   void randomRingsNeverEscapeTheirBuffersAndTheBackendRecovers(@ForAll("attacks") Attack attack)
       throws Exception {
-    Path dir = privateDir();
-    try (VhostUserVsockBackend backend =
-            VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID);
-        FakeFrontEnd fe = new FakeFrontEnd(backend.socketPath())) {
+    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+      VhostUserVsockBackend backend = rig.backend();
       backend.listen(PORT, c -> {});
-      fe.start();
+      FakeFrontEnd fe = rig.startFrontEnd();
       MemorySegment mem = fe.mem;
       mem.asSlice(CANARY_START).fill(CANARY);
       write(fe.rx, attack.rx());
@@ -116,9 +111,6 @@ class HostileGuestPropertiesTest {
           .collect(fe.rx.usedIdx() > 0 ? "wrote packets" : "none");
       pending.cancel(true);
       HostileGuestTest.assertStillServes(backend, fe, 77);
-    } finally {
-      Files.deleteIfExists(dir.resolve("vu.sock"));
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -234,12 +226,10 @@ class HostileGuestPropertiesTest {
   @Property(tries = 40)
   void randomPacketsNeverStopTheQueuesAndRepliesAreWellFormed(
       @ForAll("packets") List<RawPacket> packets) throws Exception {
-    Path dir = privateDir();
-    try (VhostUserVsockBackend backend =
-            VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID);
-        FakeFrontEnd fe = new FakeFrontEnd(backend.socketPath())) {
+    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+      VhostUserVsockBackend backend = rig.backend();
       backend.listen(PORT, c -> {}); // an application that never reads
-      fe.start();
+      FakeFrontEnd fe = rig.startFrontEnd();
       fe.postRx(FakeFrontEnd.QSIZE);
       Random r = new Random(packets.size());
       for (int i = 0; i < packets.size(); i++) {
@@ -285,9 +275,6 @@ class HostileGuestPropertiesTest {
         assertThat(u.len()).isEqualTo(VsockHeader.BYTES + h.len());
       }
       HostileGuestTest.assertStillServes(backend, fe, 78);
-    } finally {
-      Files.deleteIfExists(dir.resolve("vu.sock"));
-      Files.deleteIfExists(dir);
     }
   }
 
@@ -318,9 +305,8 @@ class HostileGuestPropertiesTest {
   @Property(tries = 60)
   void randomControlMessagesNeverBreakTheBackend(
       @ForAll("controlMessages") List<ControlMessage> messages) throws Exception {
-    Path dir = privateDir();
-    try (VhostUserVsockBackend backend =
-        VhostUserVsockBackend.start(dir.resolve("vu.sock"), FakeFrontEnd.GUEST_CID)) {
+    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+      VhostUserVsockBackend backend = rig.backend();
       try (FakeFrontEnd evil = new FakeFrontEnd(backend.socketPath());
           EventFd e1 = EventFd.create();
           EventFd e2 = EventFd.create()) {
@@ -338,21 +324,10 @@ class HostileGuestPropertiesTest {
       }
       // Whatever happened, the next front-end gets a working device.
       backend.listen(PORT, c -> {});
-      try (FakeFrontEnd fe = new FakeFrontEnd(backend.socketPath())) {
-        fe.start();
-        fe.postRx(2);
-        fe.sendPacket(FakeFrontEnd.header(79, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
-        assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RESPONSE.code());
-      }
-    } finally {
-      Files.deleteIfExists(dir.resolve("vu.sock"));
-      Files.deleteIfExists(dir);
+      FakeFrontEnd fe = rig.startFrontEnd();
+      fe.postRx(2);
+      fe.sendPacket(FakeFrontEnd.header(79, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+      assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RESPONSE.code());
     }
-  }
-
-  static Path privateDir() throws IOException {
-    return Files.createTempDirectory(
-        "vsock-prop",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 }

@@ -3,9 +3,6 @@ package dev.uniscope.trace.vsock;
 import dev.uniscope.trace.vsock.packet.Op;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
@@ -32,16 +29,12 @@ public final class VsockBackendBench {
   }
 
   private static void run(int mib, int pkt) throws Exception {
-    Path dir =
-        Files.createTempDirectory(
-            "vsock-bench",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     long total = (long) mib << 20;
     // In-process stand-in for vsock credit: the guest never has more than 192 KiB unread.
     Semaphore credit = new Semaphore(192 * 1024);
     ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
-    try (VhostUserVsockBackend backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), 3);
-        FakeFrontEnd fe = new FakeFrontEnd(backend.socketPath())) {
+    try (BackendRig rig = BackendRig.start(3)) {
+      VhostUserVsockBackend backend = rig.backend();
       long[] received = new long[1];
       Thread[] reader = new Thread[1];
       backend.listen(
@@ -62,7 +55,7 @@ public final class VsockBackendBench {
                               throw new IllegalStateException(e);
                             }
                           }));
-      fe.start();
+      FakeFrontEnd fe = rig.startFrontEnd();
       fe.postRx(FakeFrontEnd.QSIZE);
       fe.sendPacket(FakeFrontEnd.header(1, 5000, Op.REQUEST.code(), 0, 0), new byte[0]);
       fe.awaitRx(1, Duration.ofSeconds(20));
@@ -95,9 +88,6 @@ public final class VsockBackendBench {
       System.out.printf(
           "packet %6d B: %8.1f MB/s, %8.0f packets/s, device thread %.2f ms CPU per MB%n",
           pkt, mb / secs, (packets - 1) / secs, (cpu1 - cpu0) / 1e6 / mb);
-    } finally {
-      Files.deleteIfExists(dir.resolve("vu.sock"));
-      Files.deleteIfExists(dir);
     }
   }
 }
