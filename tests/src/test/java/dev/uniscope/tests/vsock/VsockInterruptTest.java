@@ -7,9 +7,6 @@ import dev.uniscope.trace.vsock.VhostUserVsockBackend;
 import dev.uniscope.trace.vsock.VsockConnection;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * zero once data moved. Without an MSI-X capability ({@code vectors=0}) the same drivers fall back
  * to polling, say why, take no interrupt and still work. QEMU 7.2 TCG has no irqfd: the vhost-user
  * back-end's call eventfds are read by QEMU's main loop, which sends the MSI-X message. Reuses
- * GuestVsockDriverTest's QEMU arguments and echo helper.
+ * VsockBackendDir and GuestVsockDriverTest's echo helpers.
  */
 @Timeout(600)
 class VsockInterruptTest {
@@ -46,34 +43,23 @@ class VsockInterruptTest {
   static final Pattern ECHO_STATS =
       Pattern.compile("^vsockecho: stats .* irqs=(\\d+) msix_vectors=(\\d+)");
 
-  Path dir;
+  VsockBackendDir dir;
   VhostUserVsockBackend backend;
 
   @BeforeEach
   void setUp() throws IOException {
-    dir =
-        Files.createTempDirectory(
-            "uniscope-vsirq-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    backend = VhostUserVsockBackend.start(dir.resolve("vu.sock"), CID);
+    dir = VsockBackendDir.create("uniscope-vsirq-");
+    backend = dir.startBackend(CID);
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    if (backend != null) {
-      backend.close();
-    }
-    try (var files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-    Files.deleteIfExists(dir);
+    dir.close();
   }
 
-  /** GuestVsockDriverTest's arguments, with extra properties on the vsock device. */
+  /** The back-end's QEMU options ({@link VsockBackendDir#qemuArgs}), extra vsock device props. */
   QemuVm boot(String append, int smp, String deviceProps) throws IOException {
-    String[] args = GuestVsockDriverTest.vsockArgs(backend.socketPath());
+    String[] args = VsockBackendDir.qemuArgs(backend.socketPath());
     args[args.length - 1] += deviceProps;
     return QemuVm.builder().memory("256M").smp(smp).append(append).extra(args).start();
   }
