@@ -37,8 +37,29 @@ final class BackendRig implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a backend for guest {@code guestCid} that listens on {@code port}, with a started
+   * front-end ({@link #frontEnd()}).
+   */
+  static BackendRig listening(long guestCid, int port, VsockListener onAccept) throws IOException {
+    BackendRig rig = start(guestCid);
+    try {
+      rig.backend.listen(port, onAccept);
+      rig.startFrontEnd();
+      return rig;
+    } catch (IOException | RuntimeException e) {
+      rig.close();
+      throw e;
+    }
+  }
+
   VhostUserVsockBackend backend() {
     return backend;
+  }
+
+  /** The first front-end started. */
+  FakeFrontEnd frontEnd() {
+    return frontEnds.getLast();
   }
 
   /** A front-end connected and {@link FakeFrontEnd#start() started}; closed with the rig. */

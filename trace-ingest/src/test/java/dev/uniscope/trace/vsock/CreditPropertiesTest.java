@@ -37,10 +37,9 @@ class CreditPropertiesTest {
       @ForAll long seed)
       throws Exception {
     LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
-    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+    try (BackendRig rig = BackendRig.listening(FakeFrontEnd.GUEST_CID, PORT, accepted::add)) {
       VhostUserVsockBackend backend = rig.backend();
-      backend.listen(PORT, accepted::add);
-      FakeFrontEnd fe = rig.startFrontEnd();
+      FakeFrontEnd fe = rig.frontEnd();
       fe.postRx(FakeFrontEnd.QSIZE);
       fe.sendPacket(FakeFrontEnd.header(9, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
       VsockHeader resp = fe.awaitRx(1, T).getFirst().header();
@@ -108,10 +107,8 @@ class CreditPropertiesTest {
       @ForAll @IntRange(min = 1, max = 200_000) int total)
       throws Exception {
     LinkedBlockingQueue<VsockConnection> accepted = new LinkedBlockingQueue<>();
-    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
-      VhostUserVsockBackend backend = rig.backend();
-      backend.listen(PORT, accepted::add);
-      FakeFrontEnd fe = rig.startFrontEnd();
+    try (BackendRig rig = BackendRig.listening(FakeFrontEnd.GUEST_CID, PORT, accepted::add)) {
+      FakeFrontEnd fe = rig.frontEnd();
       fe.postRx(8);
       fe.sendPacket(
           new VsockHeader(3, 2, 9, PORT, 0, (short) 1, (short) Op.REQUEST.code(), 0, guestBuf, 0),

@@ -86,10 +86,9 @@ class HostileGuestPropertiesTest {
   @Property(tries = 40)
   void randomRingsNeverEscapeTheirBuffersAndTheBackendRecovers(@ForAll("attacks") Attack attack)
       throws Exception {
-    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+    try (BackendRig rig = BackendRig.listening(FakeFrontEnd.GUEST_CID, PORT, c -> {})) {
       VhostUserVsockBackend backend = rig.backend();
-      backend.listen(PORT, c -> {});
-      FakeFrontEnd fe = rig.startFrontEnd();
+      FakeFrontEnd fe = rig.frontEnd();
       MemorySegment mem = fe.mem;
       mem.asSlice(CANARY_START).fill(CANARY);
       write(fe.rx, attack.rx());
@@ -226,10 +225,10 @@ class HostileGuestPropertiesTest {
   @Property(tries = 40)
   void randomPacketsNeverStopTheQueuesAndRepliesAreWellFormed(
       @ForAll("packets") List<RawPacket> packets) throws Exception {
-    try (BackendRig rig = BackendRig.start(FakeFrontEnd.GUEST_CID)) {
+    // An application that never reads.
+    try (BackendRig rig = BackendRig.listening(FakeFrontEnd.GUEST_CID, PORT, c -> {})) {
       VhostUserVsockBackend backend = rig.backend();
-      backend.listen(PORT, c -> {}); // an application that never reads
-      FakeFrontEnd fe = rig.startFrontEnd();
+      FakeFrontEnd fe = rig.frontEnd();
       fe.postRx(FakeFrontEnd.QSIZE);
       Random r = new Random(packets.size());
       for (int i = 0; i < packets.size(); i++) {
