@@ -323,10 +323,7 @@ class HostileGuestPropertiesTest {
       }
       // Whatever happened, the next front-end gets a working device.
       backend.listen(PORT, c -> {});
-      FakeFrontEnd fe = rig.startFrontEnd();
-      fe.postRx(2);
-      fe.sendPacket(FakeFrontEnd.header(79, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
-      assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RESPONSE.code());
+      HostileGuestTest.assertConnects(rig.startFrontEnd(), 79);
     }
   }
 }

@@ -23,18 +23,28 @@ class HostileGuestTest extends BackendFixture {
   static void assertStillServes(VhostUserVsockBackend backend, FakeFrontEnd fe, int srcPort)
       throws Exception {
     fe.restartRings();
-    fe.postRx(2);
-    fe.sendPacket(FakeFrontEnd.header(srcPort, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
-    var p = fe.awaitRx(1, T).getFirst();
-    assertThat(p.header().op()).isEqualTo((short) Op.RESPONSE.code());
+    assertConnects(fe, srcPort);
     assertThat(backend.queueFault(0)).isEmpty();
     assertThat(backend.queueFault(1)).isEmpty();
   }
 
-  private String awaitTxFault() throws InterruptedException {
+  /** A REQUEST from guest port {@code srcPort} to {@link #PORT} is answered with RESPONSE. */
+  static void assertConnects(FakeFrontEnd fe, int srcPort) throws Exception {
+    fe.postRx(2);
+    fe.sendPacket(FakeFrontEnd.header(srcPort, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RESPONSE.code());
+  }
+
+  /**
+   * Kicks tx (the attack is on the ring): the tx queue stops for {@code reason}, then the backend
+   * still serves a connection from {@code srcPort}.
+   */
+  private void assertKickStopsTx(String reason, int srcPort) throws Exception {
+    fe.kick(1);
     var p = backend.awaitProblem(s -> s.startsWith("tx queue stopped"), T);
     assertThat(p).as("problems: %s", backend.problems()).isPresent();
-    return p.get();
+    assertThat(p.get()).contains(reason);
+    assertStillServes(backend, fe, srcPort);
   }
 
   @Test
@@ -43,35 +53,27 @@ class HostileGuestTest extends BackendFixture {
     fe.tx.setDesc(0, new Desc(a, 16, DriverRing.NEXT, 1));
     fe.tx.setDesc(1, new Desc(a + 16, 16, DriverRing.NEXT, 0));
     fe.tx.publish(0);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("loops");
-    assertStillServes(backend, fe, 100);
+    assertKickStopsTx("loops", 100);
   }
 
   @Test
   void addressOutsideGuestMemoryStopsTheQueue() throws Exception {
     fe.tx.setDesc(0, new Desc(FakeFrontEnd.MEM_SIZE - 10, 44, (short) 0, 0));
     fe.tx.publish(0);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("outside guest memory");
-    assertStillServes(backend, fe, 101);
+    assertKickStopsTx("outside guest memory", 101);
   }
 
   @Test
   void addressLengthWrapAroundStopsTheQueue() throws Exception {
     fe.tx.setDesc(0, new Desc(0xffff_ffff_ffff_fff0L, 0xffff_fff0, (short) 0, 0));
     fe.tx.publish(0);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("outside guest memory");
-    assertStillServes(backend, fe, 102);
+    assertKickStopsTx("outside guest memory", 102);
   }
 
   @Test
   void headIndexOutOfRangeStopsTheQueue() throws Exception {
     fe.tx.publish(FakeFrontEnd.QSIZE + 3);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("out of range");
-    assertStillServes(backend, fe, 103);
+    assertKickStopsTx("out of range", 103);
   }
 
   @Test
@@ -79,17 +81,13 @@ class HostileGuestTest extends BackendFixture {
     long a = fe.txBytes(new byte[64]);
     fe.tx.setDesc(0, new Desc(a, 16, DriverRing.NEXT, 0xffff));
     fe.tx.publish(0);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("out of range");
-    assertStillServes(backend, fe, 104);
+    assertKickStopsTx("out of range", 104);
   }
 
   @Test
   void availIndexJumpStopsTheQueue() throws Exception {
     fe.tx.setAvailIdx(FakeFrontEnd.QSIZE + 1);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("ahead");
-    assertStillServes(backend, fe, 105);
+    assertKickStopsTx("ahead", 105);
   }
 
   @Test
@@ -97,9 +95,7 @@ class HostileGuestTest extends BackendFixture {
     long a = fe.txBytes(new byte[64]);
     fe.tx.setDesc(0, new Desc(a, 16, DriverRing.INDIRECT, 0));
     fe.tx.publish(0);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("indirect");
-    assertStillServes(backend, fe, 106);
+    assertKickStopsTx("indirect", 106);
   }
 
   @Test
@@ -107,9 +103,7 @@ class HostileGuestTest extends BackendFixture {
     long a = fe.txBytes(new byte[64]);
     fe.tx.setDesc(0, new Desc(a, 64, DriverRing.WRITE, 0));
     fe.tx.publish(0);
-    fe.kick(1);
-    assertThat(awaitTxFault()).contains("device-writable");
-    assertStillServes(backend, fe, 107);
+    assertKickStopsTx("device-writable", 107);
   }
 
   @Test
@@ -279,9 +273,7 @@ class HostileGuestTest extends BackendFixture {
     fe.close();
     fe = new FakeFrontEnd(backend.socketPath());
     fe.start();
-    fe.postRx(2);
-    fe.sendPacket(FakeFrontEnd.header(124, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
-    assertThat(fe.awaitRx(1, T).getFirst().header().op()).isEqualTo((short) Op.RESPONSE.code());
+    assertConnects(fe, 124);
   }
 
   @Test
