@@ -34,7 +34,7 @@ public final class Summary {
                     Locale.ROOT,
                     "app       %s: %s after %.2f s",
                     clean(r.app()),
-                    outcome(r),
+                    clean(r.outcomeText()),
                     r.durationNanos() / 1e9)));
     out.println(
         "kernel    "
@@ -113,16 +113,6 @@ public final class Summary {
     } else if (Boolean.FALSE.equals(r.symbols().buildIdMatches())) {
       out.println("symbols   WARNING: " + r.symbols().elf() + " is not the kernel of this capture");
     }
-  }
-
-  private static String outcome(RunRecord r) {
-    return switch (r.outcome()) {
-      case "exited" -> "exited with status " + r.exitStatus();
-      case "panicked" -> "PANIC " + clean(r.panicReason());
-      case "stopped" -> "stopped at --duration";
-      case "timeout" -> "timed out";
-      default -> r.outcome();
-    };
   }
 
   /** Guest text on a terminal: no control characters (escape sequences), bounded length. */

@@ -160,14 +160,7 @@ public final class HtmlReport {
 
   private static void runRows(RunRecord run, StringBuilder b) {
     row(b, "app", run.app());
-    String end =
-        switch (run.outcome()) {
-          case "exited" -> "exited with status " + run.exitStatus();
-          case "panicked" -> "PANIC: " + run.panicReason();
-          case "stopped" -> "stopped after the requested duration";
-          default -> run.outcome();
-        };
-    row(b, "outcome", end);
+    row(b, "outcome", run.outcomeText());
     if (!run.dump().isEmpty()) {
       row(b, "memory dump", run.dump());
     }
@@ -283,7 +276,7 @@ public final class HtmlReport {
     row(b, "link base", hex(l.linkBase()));
     row(b, "runtime base", hex(l.virtBase()));
     row(b, "physical base", hex(l.physBase()));
-    row(b, "seed", hex(l.kaslrSeed()) + " (" + esc(l.seedSourceName()) + ")");
+    row(b, "seed", hex(l.kaslrSeed()) + " (" + l.seedSourceName() + ")");
     b.append("</table>\n<table><tr><th>region</th><th>start</th><th>end</th><th>size</th>")
         .append("<th>flags</th></tr>\n");
     for (LayoutBlock.Region g : l.regions()) {

@@ -46,6 +46,23 @@ public record RunRecord(
     console = List.copyOf(console);
   }
 
+  /**
+   * How the run ended, in words, for the CLI summary and the HTML report (which escape it: the
+   * panic reason is guest text).
+   */
+  public String outcomeText() {
+    return switch (outcome) {
+      case "exited" -> "exited with status " + exitStatus;
+      case "panicked" -> "PANIC: " + panicReason;
+      case "stopped" -> "stopped after the requested duration";
+      case "timeout" -> "timed out";
+      case "cancelled" -> "cancelled (interrupted before the app ended)";
+      case "guest-rebooted" -> "the guest rebooted";
+      case "qemu-died" -> "QEMU exited before the app ended (killed or crashed)";
+      default -> outcome;
+    };
+  }
+
   public static Path fileFor(Path capture) {
     return capture.resolveSibling(capture.getFileName() + ".run.json");
   }
