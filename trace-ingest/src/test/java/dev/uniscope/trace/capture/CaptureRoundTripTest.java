@@ -10,7 +10,6 @@ import dev.uniscope.trace.testkit.SyntheticKernel;
 import dev.uniscope.trace.testkit.SyntheticKernel.Emitted;
 import dev.uniscope.trace.wire.FrameType;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,23 +38,7 @@ class CaptureRoundTripTest {
     }
     c.frame(k.helloFrame());
     c.frame(k.metadataFrame());
-    k.emit(
-        events - events / 10,
-        f -> {
-          try {
-            c.frame(f);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-    k.flush(
-        f -> {
-          try {
-            c.frame(f);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    k.emitAndFlush(events - events / 10, c::frame);
     assertThat(c.session().store().eventCount()).isEqualTo(events);
     if (close) {
       c.close();

@@ -8,7 +8,6 @@ import dev.uniscope.trace.testkit.SyntheticKernel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,23 +28,7 @@ class KilledWriterTest {
     LiveCapture c = LiveCapture.create(file, CaptureFormat.SOURCE_STREAM, new ProblemLog());
     c.frame(k.helloFrame());
     c.frame(k.metadataFrame());
-    k.emit(
-        events,
-        f -> {
-          try {
-            c.frame(f);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-    k.flush(
-        f -> {
-          try {
-            c.frame(f);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    k.emitAndFlush(events, c::frame);
     c.flush();
     System.out.println("READY " + c.session().store().eventCount());
     System.out.flush();

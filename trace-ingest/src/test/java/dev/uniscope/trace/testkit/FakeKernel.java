@@ -79,8 +79,7 @@ public final class FakeKernel implements AutoCloseable {
         }
       }
       List<ByteBuffer> frames = new ArrayList<>();
-      kernel.emit(events, frames::add);
-      kernel.flush(frames::add);
+      kernel.emitAndFlush(events, frames::add);
       for (int i = 0; i < frames.size(); i++) {
         ByteBuffer f = frames.get(i);
         if (i % 10 == 3) {

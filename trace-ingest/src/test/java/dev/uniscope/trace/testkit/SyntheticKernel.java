@@ -12,6 +12,8 @@ import dev.uniscope.trace.session.Hello;
 import dev.uniscope.trace.session.HelloCodec;
 import dev.uniscope.trace.wire.FrameEncoder;
 import dev.uniscope.trace.wire.FrameType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,12 @@ import java.util.function.Consumer;
 public final class SyntheticKernel {
   /** An event as emitted, to compare with what the decoder finds. */
   public record Emitted(int cpu, long ts, int id, long firstNumber) {}
+
+  /** Where frames go when taking one can fail (a capture file, a socket). */
+  @FunctionalInterface
+  public interface FrameSink {
+    void frame(ByteBuffer frame) throws IOException;
+  }
 
   private static final int TEMPLATES = 64;
   private final int ncpu;
@@ -157,6 +165,26 @@ public final class SyntheticKernel {
       w.flush();
     }
     drain(frames);
+  }
+
+  /**
+   * {@link #emit} {@code n} events, then {@link #flush}, into {@code sink}; stops at its failure.
+   */
+  public void emitAndFlush(long n, FrameSink sink) throws IOException {
+    Consumer<ByteBuffer> frames =
+        f -> {
+          try {
+            sink.frame(f);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        };
+    try {
+      emit(n, frames);
+      flush(frames);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   private void drain(Consumer<ByteBuffer> frames) {
