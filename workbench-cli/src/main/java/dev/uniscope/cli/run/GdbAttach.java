@@ -26,37 +26,21 @@ import java.util.Locale;
  * {@code attach --gdb}: a capture with no data channel at all, read out of guest memory through
  * QEMU's gdb stub. Connecting stops the VM; each pass reads the rings' new pages and the VM is
  * resumed; the last pass also takes every CPU's current page. The VM is left running.
+ *
+ * @param address {@code --gdb}: unix:PATH, a socket path, or HOST:PORT
+ * @param kernel {@code --kernel}, or null
+ * @param duration null for a single extraction ({@code --once})
+ * @param interval the time between extractions (with a duration)
  */
-final class GdbAttach {
+record GdbAttach(
+    String address,
+    Path out,
+    Path kernel,
+    Duration duration,
+    Duration interval,
+    boolean pmemsave,
+    PrintStream err) {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
-
-  private final String address;
-  private final Path out;
-  private final Path kernel;
-  private final Duration duration;
-  private final Duration interval;
-  private final boolean pmemsave;
-  private final PrintStream err;
-
-  /**
-   * @param duration null for a single extraction ({@code --once})
-   */
-  GdbAttach(
-      String address,
-      Path out,
-      Path kernel,
-      Duration duration,
-      Duration interval,
-      boolean pmemsave,
-      PrintStream err) {
-    this.address = address;
-    this.out = out;
-    this.kernel = kernel;
-    this.duration = duration;
-    this.interval = interval;
-    this.pmemsave = pmemsave;
-    this.err = err;
-  }
 
   int call() throws Exception {
     RspEndpoint endpoint = endpoint(address);
