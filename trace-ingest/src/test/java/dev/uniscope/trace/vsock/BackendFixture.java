@@ -1,9 +1,11 @@
 package dev.uniscope.trace.vsock;
 
+import dev.uniscope.trace.vsock.packet.Op;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,5 +35,16 @@ abstract class BackendFixture {
   void stop() throws IOException {
     fe.close();
     backend.close();
+  }
+
+  /**
+   * Guest: posts {@code rxBuffers} rx buffers and connects from {@code srcPort} to {@link #PORT};
+   * returns the application's end once the RESPONSE arrived.
+   */
+  VsockConnection guestConnects(int srcPort, int rxBuffers) throws Exception {
+    fe.postRx(rxBuffers);
+    fe.sendPacket(FakeFrontEnd.header(srcPort, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
+    fe.awaitRx(1, T);
+    return accepted.poll(20, TimeUnit.SECONDS);
   }
 }

@@ -9,7 +9,6 @@ import dev.uniscope.trace.vsock.packet.Op;
 import dev.uniscope.trace.vsock.packet.VsockHeader;
 import java.io.EOFException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -136,15 +135,12 @@ class HostileGuestTest extends BackendFixture {
 
   @Test
   void lengthBeyondTheChainGetsRstAndTheQueueKeepsRunning() throws Exception {
-    fe.postRx(2);
-    fe.sendPacket(FakeFrontEnd.header(111, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
-    fe.awaitRx(1, T);
+    VsockConnection c = guestConnects(111, 2);
     // Claims 1000 bytes, carries 10.
     fe.sendPacket(FakeFrontEnd.header(111, PORT, Op.RW.code(), 1000, 0), new byte[10]);
     var rst = fe.awaitRx(1, T).getFirst();
     assertThat(rst.header().op()).isEqualTo((short) Op.RST.code());
     assertThat(backend.queueFault(1)).isEmpty();
-    VsockConnection c = accepted.poll(20, TimeUnit.SECONDS);
     assertThat(c.input().read()).isEqualTo(-1);
   }
 
@@ -159,10 +155,7 @@ class HostileGuestTest extends BackendFixture {
 
   @Test
   void creditViolationResetsTheConnectionButKeepsWhatFitted() throws Exception {
-    fe.postRx(4);
-    fe.sendPacket(FakeFrontEnd.header(113, PORT, Op.REQUEST.code(), 0, 0), new byte[0]);
-    fe.awaitRx(1, T);
-    VsockConnection c = accepted.poll(20, TimeUnit.SECONDS);
+    VsockConnection c = guestConnects(113, 4);
     byte[] chunk = new byte[64 * 1024];
     for (int i = 0; i < 5; i++) { // 320 KiB against a 256 KiB buf_alloc, app not reading
       fe.sendPacket(FakeFrontEnd.header(113, PORT, Op.RW.code(), chunk.length, 0), chunk);
