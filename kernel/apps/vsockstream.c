@@ -66,8 +66,8 @@ static int vsockstream_main(const char *args)
     struct vsock_stats s;
     vsock_get_stats(&s);
     uint64_t cpu_ns = ns * (uint64_t)app_ncpus();
-    printk("vsockstream: stats irqs=%lu msix_vectors=%u idle_pct=%lu\n", s.irqs, s.msix_vectors,
-           cpu_ns ? idle * 100 / cpu_ns : 0);
+    printk("vsockstream: stats irqs=%lu msix_vectors=%u idle_pct=%lu late_polls=%lu\n", s.irqs,
+           s.msix_vectors, cpu_ns ? idle * 100 / cpu_ns : 0, s.late_polls);
     return sent == total ? 0 : 1;
 }
 

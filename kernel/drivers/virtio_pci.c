@@ -213,9 +213,34 @@ int virtio_setup_queue(struct virtio_dev *vd, struct virtq *q, uint16_t qindex, 
 static void virtio_irq(void *arg)
 {
     struct virtio_vec *v = arg;
+    struct virtio_dev *vd = v->vd;
     __atomic_add_fetch(&v->irqs, 1, __ATOMIC_RELAXED);
-    if (!waitq_wake_all(&v->vd->wq) && v->wakes_idle)
-        waitq_wake_all(&v->vd->idle_wq);
+    int waiters = waitq_wake_all(&vd->wq);
+    if (!v->wakes_idle)
+        return;
+    /* Count first, then look at `inside` (virtio_leave does the reverse):
+     * either the last leaver sees the count or we see inside == 0. */
+    waitq_bump(&vd->idle_wq);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (!waiters && !__atomic_load_n(&vd->inside, __ATOMIC_SEQ_CST))
+        waitq_wake_all(&vd->idle_wq);
+}
+
+void virtio_enter(struct virtio_dev *vd)
+{
+    __atomic_add_fetch(&vd->inside, 1, __ATOMIC_SEQ_CST);
+}
+
+void virtio_leave(struct virtio_dev *vd)
+{
+    if (__atomic_sub_fetch(&vd->inside, 1, __ATOMIC_SEQ_CST) == 0 &&
+        waitq_seq(&vd->idle_wq) != __atomic_load_n(&vd->idle_polled, __ATOMIC_ACQUIRE))
+        waitq_wake_all(&vd->idle_wq);
+}
+
+void virtio_polling(struct virtio_dev *vd)
+{
+    __atomic_store_n(&vd->idle_polled, waitq_seq(&vd->idle_wq), __ATOMIC_RELEASE);
 }
 
 /* Every queue back to polling; MSI-X off. */
@@ -280,16 +305,17 @@ int virtio_route_queues(struct virtio_dev *vd, struct virtq **qs, int n, unsigne
     return nvec;
 }
 
-void virtio_wait(struct virtio_dev *vd, struct waitq *q, uint64_t seen, uint64_t deadline, int busy)
+int virtio_wait(struct virtio_dev *vd, struct waitq *q, uint64_t seen, uint64_t deadline, int busy)
 {
     if (vd->nvec) {
         uint64_t safety = now_ns() + IRQ_SAFETY_NS;
-        waitq_wait(q, seen, deadline < safety ? deadline : safety);
+        return waitq_wait(q, seen, deadline < safety ? deadline : safety);
     } else if (busy) {
         sched_yield();
     } else {
         thread_sleep_ns(1000000); /* rounds up to one scheduler tick */
     }
+    return 0;
 }
 
 void virtio_mode(const struct virtio_dev *vd, char *buf, size_t len)

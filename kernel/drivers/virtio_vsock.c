@@ -100,6 +100,20 @@ static void device_broken(const char *what)
     vs.broken = 1;
 }
 
+/* The driver lock, taken by API calls and the service thread: inside
+ * (virtio_enter/leave) from before the lock to after it. */
+static void vs_lock(void)
+{
+    virtio_enter(&vs.vd);
+    mutex_lock(&vs.lock);
+}
+
+static void vs_unlock(void)
+{
+    mutex_unlock(&vs.lock);
+    virtio_leave(&vs.vd);
+}
+
 /* Reaps completed tx descriptors (their buffers are reusable at once). */
 static void reap_tx(void)
 {
@@ -348,6 +362,7 @@ static int poll_locked(void)
 {
     if (!vs.up || vs.broken)
         return 0;
+    virtio_polling(&vs.vd);
     int progress = 0, reposted = 0;
     uint16_t before = vs.txq.num_free;
     reap_tx();
@@ -399,12 +414,17 @@ static int wait_expired(const struct wait *w)
  * false; lock held on entry and exit, dropped while sleeping. */
 static void wait_step(struct wait *w)
 {
-    mutex_unlock(&vs.lock);
-    virtio_wait(&vs.vd, &vs.vd.wq, w->seen, w->deadline, now_ns() - w->last_progress < SPIN_NS);
+    mutex_unlock(&vs.lock); /* still inside: it polls again before leaving */
+    int irq =
+        virtio_wait(&vs.vd, &vs.vd.wq, w->seen, w->deadline, now_ns() - w->last_progress < SPIN_NS);
     mutex_lock(&vs.lock);
     w->seen = waitq_seq(&vs.vd.wq);
-    if (poll_locked())
+    if (poll_locked()) {
         w->last_progress = now_ns();
+        /* Work found by a timed-out wait: its interrupt was late or lost. */
+        if (vs.vd.nvec && !irq)
+            vs.st.late_polls++;
+    }
 }
 
 static void service_thread(void *arg)
@@ -412,9 +432,9 @@ static void service_thread(void *arg)
     (void)arg;
     while (!vs.broken) {
         uint64_t seen = waitq_seq(&vs.vd.idle_wq);
-        mutex_lock(&vs.lock);
+        vs_lock();
         poll_locked();
-        mutex_unlock(&vs.lock);
+        vs_unlock();
         virtio_wait(&vs.vd, &vs.vd.idle_wq, seen, ~0ULL, 0);
     }
 }
@@ -513,7 +533,7 @@ struct vsock_listener *vsock_listen(uint32_t port)
     if (!vsock_available())
         return 0;
     struct vsock_listener *l = 0;
-    mutex_lock(&vs.lock);
+    vs_lock();
     if (!listener_for(port)) {
         for (int i = 0; i < MAX_LISTENERS && !l; i++) {
             if (!vs.listeners[i].used) {
@@ -524,7 +544,7 @@ struct vsock_listener *vsock_listen(uint32_t port)
             }
         }
     }
-    mutex_unlock(&vs.lock);
+    vs_unlock();
     return l;
 }
 
@@ -543,12 +563,12 @@ static struct vsock_conn *accept_wait(struct vsock_listener *l, uint64_t timeout
     if (!l)
         return 0;
     struct wait w;
-    mutex_lock(&vs.lock);
+    vs_lock();
     wait_start(&w, timeout_ns);
     while (!l->nback && !vs.broken && timeout_ns && !wait_expired(&w))
         wait_step(&w);
     struct vsock_conn *c = l->nback ? pop_backlog(l) : 0;
-    mutex_unlock(&vs.lock);
+    vs_unlock();
     return c;
 }
 
@@ -575,7 +595,7 @@ struct vsock_conn *vsock_connect(uint32_t port, uint64_t timeout_ns, int *err)
         e = VSOCK_ENODEV;
         goto out;
     }
-    mutex_lock(&vs.lock);
+    vs_lock();
     uint32_t lport = 0;
     for (int tries = 0; tries < 16384 && !lport; tries++) {
         uint32_t p = vs.next_port++;
@@ -586,7 +606,7 @@ struct vsock_conn *vsock_connect(uint32_t port, uint64_t timeout_ns, int *err)
     }
     c = lport ? conn_alloc(lport, port) : 0;
     if (!c) {
-        mutex_unlock(&vs.lock);
+        vs_unlock();
         e = VSOCK_ENOMEM;
         goto out;
     }
@@ -603,7 +623,7 @@ struct vsock_conn *vsock_connect(uint32_t port, uint64_t timeout_ns, int *err)
         conn_free(c);
         c = 0;
     }
-    mutex_unlock(&vs.lock);
+    vs_unlock();
 out:
     if (err)
         *err = e;
@@ -616,7 +636,7 @@ long vsock_send(struct vsock_conn *c, const void *buf, size_t len)
     size_t done = 0;
     long ret = 0;
     struct wait w;
-    mutex_lock(&vs.lock);
+    vs_lock();
     wait_start(&w, ~0ULL);
     while (done < len) {
         if (vs.broken) {
@@ -649,7 +669,7 @@ long vsock_send(struct vsock_conn *c, const void *buf, size_t len)
         done += n;
         w.last_progress = now_ns();
     }
-    mutex_unlock(&vs.lock);
+    vs_unlock();
     return done == len ? (long)len : ret;
 }
 
@@ -658,7 +678,7 @@ static long recv_common(struct vsock_conn *c, void *buf, size_t len, int wait)
 {
     long ret;
     struct wait w;
-    mutex_lock(&vs.lock);
+    vs_lock();
     wait_start(&w, ~0ULL);
     for (;;) {
         if (c->rx.len) {
@@ -691,7 +711,7 @@ static long recv_common(struct vsock_conn *c, void *buf, size_t len, int wait)
         }
         wait_step(&w);
     }
-    mutex_unlock(&vs.lock);
+    vs_unlock();
     return ret;
 }
 
@@ -713,7 +733,7 @@ void vsock_close(struct vsock_conn *c)
 {
     if (!c)
         return;
-    mutex_lock(&vs.lock);
+    vs_lock();
     if (!vs.broken) {
         if (c->state == C_ESTABLISHED && c->peer_no_send && c->peer_no_rcv) {
             conn_reset(c, 0);
@@ -731,14 +751,14 @@ void vsock_close(struct vsock_conn *c)
         }
     }
     conn_free(c);
-    mutex_unlock(&vs.lock);
+    vs_unlock();
 }
 
 void vsock_get_stats(struct vsock_stats *s)
 {
-    mutex_lock(&vs.lock);
+    vs_lock();
     *s = vs.st;
     s->irqs = virtio_irq_count(&vs.vd);
     s->msix_vectors = (uint32_t)vs.vd.nvec;
-    mutex_unlock(&vs.lock);
+    vs_unlock();
 }

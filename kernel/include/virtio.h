@@ -123,8 +123,11 @@ struct virtio_dev {
     struct virtio_vec vec[VIRTIO_MAX_VEC];
     /* Every interrupt wakes the threads waiting on wq (virtio_wait); a
      * driver's service thread waits on idle_wq, which an interrupt wakes
-     * only when nobody waits on wq (a waiter polls the rings anyway). */
+     * only when no thread is inside the driver (virtio_enter/leave): one
+     * that is inside polls before it leaves or sleeps on wq. */
     struct waitq wq, idle_wq;
+    int inside;           /* threads between virtio_enter and virtio_leave */
+    uint64_t idle_polled; /* idle_wq's count when the last poll began */
 };
 /* Maps the capabilities (common, notify, ISR, device config). 0 or -1. */
 int virtio_pci_probe(struct virtio_dev *vd, struct pci_dev *p);
@@ -147,9 +150,18 @@ int virtio_route_queues(struct virtio_dev *vd, struct virtq **qs, int n, unsigne
  * interrupt after `seen` (waitq_seq(q), read before the rings were
  * checked), `deadline` (now_ns) or a 100 ms safety net, whichever comes
  * first; polled, yields (`busy`: traffic is flowing) or sleeps one tick.
- * The caller re-polls afterwards in both cases. */
-void virtio_wait(struct virtio_dev *vd, struct waitq *q, uint64_t seen, uint64_t deadline,
-                 int busy);
+ * The caller re-polls afterwards in both cases.  1 if an interrupt ended
+ * the wait, 0 if a deadline or the safety net did (or polled mode). */
+int virtio_wait(struct virtio_dev *vd, struct waitq *q, uint64_t seen, uint64_t deadline, int busy);
+/* A driver thread calls virtio_enter before it takes the driver's lock
+ * and virtio_leave after it released it; virtio_polling (lock held) as
+ * each poll of the rings begins.  The last thread to leave wakes idle_wq
+ * if an interrupt for it came after the last poll began, so the service
+ * thread is not woken (and does not fight for the lock) while a caller
+ * is inside, and no interrupt goes unhandled when the last one leaves. */
+void virtio_enter(struct virtio_dev *vd);
+void virtio_leave(struct virtio_dev *vd);
+void virtio_polling(struct virtio_dev *vd);
 /* "msix vectors N" or "polled: <why>", for the driver's boot line. */
 void virtio_mode(const struct virtio_dev *vd, char *buf, size_t len);
 /* Interrupts taken by all of the device's entries. */

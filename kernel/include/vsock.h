@@ -74,6 +74,7 @@ struct vsock_stats {
     uint64_t credit_updates_tx, credit_requests_tx;
     uint64_t irqs;         /* MSI-X interrupts taken (all queues) */
     uint32_t msix_vectors; /* 0: the device is polled */
+    uint64_t late_polls;   /* with MSI-X: a timed-out wait that found work */
 };
 void vsock_get_stats(struct vsock_stats *s);
 

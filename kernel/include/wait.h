@@ -35,6 +35,10 @@ int waitq_wait(struct waitq *q, uint64_t seen, uint64_t deadline_ns);
 /* Bumps the count and wakes every waiter; any context, including an
  * interrupt handler.  Returns how many threads were waiting. */
 int waitq_wake_all(struct waitq *q);
+/* Bumps the count without waking anyone (the event will be handled by a
+ * thread that is awake anyway); a later waitq_wait with an older `seen`
+ * returns at once. */
+void waitq_bump(struct waitq *q);
 
 /* The scheduler side (sched/sched.c): marks the current thread sleeping
  * until `wake_at` (or thread_wake), then releases `lock` and switches

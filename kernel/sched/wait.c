@@ -49,3 +49,10 @@ int waitq_wake_all(struct waitq *q)
     spin_unlock_irqrestore(&q->lock, f);
     return n;
 }
+
+void waitq_bump(struct waitq *q)
+{
+    uint64_t f = spin_lock_irqsave(&q->lock);
+    __atomic_store_n(&q->seq, q->seq + 1, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&q->lock, f);
+}

@@ -163,11 +163,18 @@ class VsockInterruptTest {
           vm.console()
               .awaitLine(
                   Pattern.compile(
-                      "^vsockstream: stats irqs=(\\d+) msix_vectors=(\\d+) idle_pct=(\\d+)"),
+                      "^vsockstream: stats irqs=(\\d+) msix_vectors=(\\d+) idle_pct=(\\d+)"
+                          + " late_polls=(\\d+)"),
                   T);
       System.out.printf(
-          "vsock stream -smp %d %s: guest-side %.1f MB/s, irqs %s, guest CPUs idle %s %%%n",
-          smp, mode, Long.parseLong(rate.group(1)) / 1e3, stats.group(1), stats.group(3));
+          "vsock stream -smp %d %s: guest-side %.1f MB/s, irqs %s, guest CPUs idle %s %%,"
+              + " late polls %s%n",
+          smp,
+          mode,
+          Long.parseLong(rate.group(1)) / 1e3,
+          stats.group(1),
+          stats.group(3),
+          stats.group(4));
       if (msix) {
         assertThat(Long.parseLong(stats.group(1))).as("vsock interrupts taken").isPositive();
         assertThat(stats.group(2)).isEqualTo("2");
