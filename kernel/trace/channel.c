@@ -324,7 +324,11 @@ static int send_closed(void)
     for (int c = 0; c < trace_dir->ncpu; c++) {
         struct trace_ring *r = &trace_dir->rings[c];
         struct ut_page_hdr *pg;
-        while ((pg = ring_next_closed(r, &trace_geom))) {
+        /* Only the pages started before this pass reached the CPU: a CPU
+         * that fills pages faster than the carrier sends them must not
+         * hold the other CPUs' pages (or the final drain) forever. */
+        uint64_t stop = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+        while (r->tail < stop && (pg = ring_next_closed(r, &trace_geom))) {
             uint32_t commit = __atomic_load_n(&pg->commit, __ATOMIC_ACQUIRE);
             if (commit > trace_geom.page_size - UT_PAGE_HEADER)
                 commit = trace_geom.page_size - UT_PAGE_HEADER;
@@ -387,6 +391,11 @@ void trace_final_drain(void)
 {
     if (!car || !trace_dir || trace_geom.mode != UT_MODE_STREAM)
         return;
+    /* The trace ends with the app: stop every group first, so the drain
+     * sends a fixed set of pages.  Otherwise the idle CPUs' ticks (with the
+     * function tracer on) can fill pages faster than a slow carrier sends
+     * them (COM2 on a loaded host) and the drain never ends. */
+    trace_stop(~0u);
     /* A host that connects only after boot (vsock) may not have yet when a
      * short app ends: give it a bounded chance (the tx thread accepts). */
     if (car->accept && !host_seen && !car_failed) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,8 @@ import tools.jackson.databind.JsonNode;
  * the same counts.
  */
 class SpinCaptureTest {
+  static final Pattern SEED_SOURCE = Pattern.compile("^kaslr: slide=.* source=(\\S+)");
+
   @TempDir Path dir;
 
   @Test
@@ -84,6 +87,11 @@ class SpinCaptureTest {
     JsonNode r = CaptureCli.json(json);
     assertThat(r.path("layout").path("kaslr").asBoolean()).isTrue();
     assertThat(r.path("layout").path("slide").asString()).isNotEqualTo("0x0");
+    // The report names the seed's source as the kernel's boot line does.
+    assertThat(CaptureCli.consoleMatches(capture, SEED_SOURCE))
+        .singleElement()
+        .extracting(m -> m.group(1))
+        .isEqualTo(r.path("layout").path("seed_source").asString());
     return r;
   }
 }
