@@ -3,12 +3,10 @@
  * buffers and the device fills them with entropy (used.len = bytes
  * written, checked against what was posted).
  *
- * Why it cannot feed KASLR: the layout is chosen in the early stage
- * (kaslr/early.c), before relocation, paging of the direct map, the
- * scheduler and PCI exist; by the time a PCI driver can run, the kernel,
- * heap, stack and direct-map bases are fixed.  It can only seed later
- * randomness (e.g. per-thread stack gaps or a future kernel PRNG); nothing
- * consumes it yet.  RDRAND (or the TSC) remains KASLR's source.
+ * This driver serves randomness after boot.  KASLR's share of the device
+ * is read long before it, by kaslr/early_rng.c (legacy port I/O or MMIO
+ * below 4 GiB, polled, before relocation), which resets the device so that
+ * this driver finds it clean (docs/kaslr.md, "The early virtio-rng reader").
  *
  * Started on first use, one request at a time.  The queue signals through
  * MSI-X when the device has it (virtio_route_queues); the reader sleeps in
