@@ -5,14 +5,9 @@ import dev.uniscope.flamegraph.model.FrameTable;
 import dev.uniscope.flamegraph.model.StackTree;
 import dev.uniscope.flamegraph.model.StackTreeBuilder;
 import dev.uniscope.flamegraph.parse.FoldedWriter;
-import dev.uniscope.flamegraph.parse.MalformedInputException;
 import dev.uniscope.flamegraph.parse.PerfScriptCollapser;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,25 +60,10 @@ public final class CollapseCommand implements Callable<Integer> {
       new PerfScriptCollapser(perf.toOptions(strict), b, problems).parse(in);
       StackTree tree = b.build();
       problems.finish();
-      if (output == null) {
-        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-        FoldedWriter.write(tree, out);
-        out.flush();
-      } else {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
-          FoldedWriter.write(tree, out);
-        }
-      }
+      Outputs.write(output, out -> FoldedWriter.write(tree, out));
       return ExitCodes.OK;
-    } catch (MalformedInputException e) {
-      System.err.println(PREFIX + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (NoSuchFileException e) {
-      System.err.println(PREFIX + "no such file: " + e.getFile());
-      return ExitCodes.USAGE;
     } catch (IOException e) {
-      System.err.println(PREFIX + e);
-      return ExitCodes.USAGE;
+      return problems.fatal(e);
     }
   }
 }

@@ -8,18 +8,13 @@ import dev.uniscope.flamegraph.model.StackTree;
 import dev.uniscope.flamegraph.model.StackTreeBuilder;
 import dev.uniscope.flamegraph.parse.FoldedParser;
 import dev.uniscope.flamegraph.parse.InputFormat;
-import dev.uniscope.flamegraph.parse.MalformedInputException;
 import dev.uniscope.flamegraph.parse.OnMalformed;
 import dev.uniscope.flamegraph.parse.PerfScriptCollapser;
 import dev.uniscope.flamegraph.render.FlameGraphRenderer;
 import dev.uniscope.flamegraph.render.RenderOptions;
 import dev.uniscope.flamegraph.transform.StackTransform;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -257,15 +252,8 @@ public final class FlameGraphCommand implements Callable<Integer> {
                 + ", so ignored");
       }
       FlameGraphRenderer.Format f = outputFormat();
-      if (output == null) {
-        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-        FlameGraphRenderer.render(tree, options, f, out);
-        out.flush();
-      } else {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
-          FlameGraphRenderer.render(tree, options, f, out);
-        }
-      }
+      StackTree rendered = tree;
+      Outputs.write(output, out -> FlameGraphRenderer.render(rendered, options, f, out));
       if (tree.totalSamples() == 0) {
         System.err.println(PREFIX + "ERROR: No stack counts found");
         return ExitCodes.USAGE;
@@ -274,15 +262,8 @@ public final class FlameGraphCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println(PREFIX + e.getMessage());
       return ExitCodes.USAGE;
-    } catch (MalformedInputException e) {
-      System.err.println(PREFIX + e.getMessage());
-      return ExitCodes.USAGE;
-    } catch (NoSuchFileException e) {
-      System.err.println(PREFIX + "no such file: " + e.getFile());
-      return ExitCodes.USAGE;
     } catch (IOException e) {
-      System.err.println(PREFIX + e);
-      return ExitCodes.USAGE;
+      return problems.fatal(e);
     }
   }
 
