@@ -41,18 +41,7 @@ class KernelSymbolsTest {
           Slide.between(0xffffffff80200000L, 0xffffffff9a600000L, Slide.Origin.LAYOUT_BLOCK),
           Slide.of(-0x200000L, Slide.Origin.HELLO_RECORD)
         }) {
-      PeerComparison peers = new PeerComparison(kernel, symbolizer, slide);
-      long[] addresses = peers.addresses(16);
-      peers.checkFunctions(addresses);
-      peers.checkLines(addresses);
-      for (PeerTools.NmSymbol s : PeerTools.nm(kernel)) {
-        if (s.type() == 'T') {
-          assertThat(symbolizer.resolve(s.name(), slide))
-              .as("resolve %s", s.name())
-              .hasValueSatisfying(
-                  i -> assertThat(i.runtimeAddress()).isEqualTo(s.address() + slide.value()));
-        }
-      }
+      new PeerComparison(kernel, symbolizer, slide).checkAll(16);
     }
   }
 

@@ -131,6 +131,24 @@ final class PeerComparison {
     return withLine;
   }
 
+  /**
+   * {@link #checkFunctions} and {@link #checkLines} at {@code samples} addresses per function, and
+   * every global function's name resolves to its link address plus the slide.
+   */
+  void checkAll(int samples) throws IOException {
+    long[] addresses = addresses(samples);
+    checkFunctions(addresses);
+    checkLines(addresses);
+    for (PeerTools.NmSymbol s : PeerTools.nm(elf)) {
+      if (s.type() == 'T') {
+        assertThat(symbolizer.resolve(s.name(), slide))
+            .as("resolve %s", s.name())
+            .hasValueSatisfying(
+                i -> assertThat(i.runtimeAddress()).isEqualTo(s.address() + slide.value()));
+      }
+    }
+  }
+
   private long startAtOrBefore(long link) {
     // Binary search in unsigned order: kernel addresses have the top bit set.
     int lo = 0;

@@ -40,18 +40,7 @@ class SymbolizerPeerTest {
         List.of(
             Slide.of(0x7f3a_1c20_0000L, Slide.Origin.USER),
             Slide.of(-0x1000L, Slide.Origin.DUMP))) {
-      PeerComparison peers = new PeerComparison(bin, symbolizer, slide);
-      long[] addresses = peers.addresses(8);
-      peers.checkFunctions(addresses);
-      peers.checkLines(addresses);
-      for (PeerTools.NmSymbol s : PeerTools.nm(bin)) {
-        if (s.type() == 'T') {
-          assertThat(symbolizer.resolve(s.name(), slide))
-              .as("resolve %s", s.name())
-              .hasValueSatisfying(
-                  i -> assertThat(i.runtimeAddress()).isEqualTo(s.address() + slide.value()));
-        }
-      }
+      new PeerComparison(bin, symbolizer, slide).checkAll(8);
     }
   }
 
