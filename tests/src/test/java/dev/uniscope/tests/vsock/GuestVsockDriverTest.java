@@ -137,7 +137,7 @@ class GuestVsockDriverTest {
       // The driver came up, in either interrupt mode; VsockInterruptTest asserts which one.
       assertThat(vm.console().matches(DRIVER_UP)).as("vsock driver boot line").isNotEmpty();
       vm.console().lines().stream()
-          .filter(l -> l.startsWith("pci:") || l.startsWith("vsock:"))
+          .filter(l -> l.startsWith("pci:") || l.matches("^(virtio-)?vsock:.*"))
           .forEach(l -> System.out.println("guest: " + l));
 
       // 1. Host-initiated connection through the back-end: 1 MiB (4x the host's credit, 16x the
