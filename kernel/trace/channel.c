@@ -422,7 +422,9 @@ void trace_final_drain(void)
         int left = 0;
         for (int c = 0; c < trace_dir->ncpu; c++) {
             struct trace_ring *r = &trace_dir->rings[c];
-            left |= r->head && ring_slot(r, &trace_geom, r->head - 1)->commit;
+            const struct ut_page_hdr *cur = r->head ? ring_slot(r, &trace_geom, r->head - 1) : 0;
+            /* records, or drops not yet in a sent page header (ring_flush) */
+            left |= (cur && (cur->commit || cur->lost)) || r->lost_pending;
         }
         if (!left)
             break;

@@ -106,7 +106,11 @@ NOTRACE int ring_flush(struct trace_ring *r, const struct ring_geom *g, uint64_t
     if (!r->head)
         return 0;
     struct ut_page_hdr *pg = ring_slot(r, g, r->head - 1);
-    if (!pg->commit)
+    /* An empty page is worth closing only to report drops: its own `lost`,
+     * or drops still pending (the next page carries them).  Otherwise drops
+     * made while the ring was full would never reach a page header once the
+     * writers stop (the end of a trace). */
+    if (!pg->commit && !pg->lost && !r->lost_pending)
         return 0;
     if (!slot_free(r, g))
         return -1;

@@ -164,6 +164,40 @@ void test_trace_ring_flush_and_ts(void)
     CHECK_EQ(ring_flush(&r, &g, 70 + 0x100000000ull), -1);
 }
 
+/* Drops made while the ring was full reach a page header by flushing alone,
+ * with no further record (the writers have stopped at the end of a trace). */
+void test_trace_ring_flush_reports_pending_drops(void)
+{
+    struct trace_ring r;
+    struct ring_geom g;
+    setup(&r, &g, UT_MODE_STREAM);
+    for (int i = 0; i < NP; i++)
+        CHECK(put(&r, &g, 992, 10 + i)); /* every slot used */
+    CHECK(!put(&r, &g, 16, 20));
+    CHECK(!put(&r, &g, 16, 21));
+    CHECK_EQ(r.lost_pending, 2);
+    for (int i = 0; i < NP - 1; i++) { /* the transport sends every closed page */
+        CHECK(ring_next_closed(&r, &g) != 0);
+        ring_consume(&r);
+    }
+    /* the full current page closes; the next (empty) one carries the drops */
+    CHECK_EQ(ring_flush(&r, &g, 30), 1);
+    struct ut_page_hdr *carrier = ring_slot(&r, &g, NP);
+    CHECK_EQ(carrier->lost, 2);
+    CHECK_EQ(carrier->commit, 0);
+    CHECK_EQ(r.lost_pending, 0);
+    /* an empty page with a lost count is closed too, so it can be sent */
+    CHECK(ring_next_closed(&r, &g) != 0);
+    ring_consume(&r);
+    CHECK_EQ(ring_flush(&r, &g, 40), 1);
+    struct ut_page_hdr *sent = ring_next_closed(&r, &g);
+    CHECK(sent == carrier);
+    ring_consume(&r);
+    /* the page after it has nothing to report: left alone */
+    CHECK_EQ(ring_flush(&r, &g, 50), 0);
+    CHECK_EQ(r.head, NP + 2);
+}
+
 void test_trace_ring_nesting(void)
 {
     struct trace_ring r;

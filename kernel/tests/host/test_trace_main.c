@@ -9,6 +9,7 @@
     X(test_trace_ring_stream_full)                                                                 \
     X(test_trace_ring_flight)                                                                      \
     X(test_trace_ring_flush_and_ts)                                                                \
+    X(test_trace_ring_flush_reports_pending_drops)                                                 \
     X(test_trace_ring_nesting)                                                                     \
     X(test_trace_frame_rx)                                                                         \
     X(test_trace_metadata)
