@@ -21,8 +21,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LEAKSCAN_PRINT 1u /* console report (docs/app-api.md) */
-#define LEAKSCAN_EMIT  2u /* stack_def*, leak*, leak_scan_done events */
+#define LEAKSCAN_PRINT    1u /* console report (docs/app-api.md) */
+#define LEAKSCAN_EMIT     2u /* stack_def*, leak*, leak_scan_done events */
+#define LEAKSCAN_ALL_AGES 4u /* no minimum age (the end scan: nothing is in flight) */
+
+/* Scan id of the end scan (boot option leakscan=end, core/app.c: one scan
+ * after the app's main returns).  leakscan_run(0, ...) never hands it out,
+ * so it cannot collide with an app's or the host's scans, and it is the
+ * largest id: a report that takes the newest scan by id takes this one. */
+#define LEAKSCAN_END_ID 0xffffffffu
 
 struct leakscan_result {
     uint32_t scan_id;
@@ -35,7 +42,8 @@ struct leakscan_result {
     int status; /* 0 ok, -1 heap tracking off, -2 out of memory, -3 busy */
 };
 
-/* Runs one scan; scan_id 0 picks the next id (1, 2, ...).  Returns status. */
+/* Runs one scan; scan_id 0 picks the next id (1, 2, ...; never
+ * LEAKSCAN_END_ID).  Returns status. */
 int leakscan_run(uint32_t scan_id, unsigned flags, struct leakscan_result *out);
 
 /* Excludes [start, start+len) of .data/.bss from the roots (metadata that
@@ -77,4 +85,10 @@ long ls_lookup(const struct ls_state *s, uint64_t v);
 void ls_scan_range(struct ls_state *s, const void *start, size_t len);
 /* Scans queued objects until none is left (FIFO, like kmemleak's gray list). */
 void ls_drain(struct ls_state *s);
+/* Sweep rule: a white object is a leak when it was allocated before the
+ * scan began (t0) and is at least min_age ns old; else it is young. */
+int ls_is_leak(const struct ls_obj *o, uint64_t t0, uint64_t min_age);
+/* Next automatic scan id from *counter (atomic): 1, 2, ..., skipping 0 and
+ * LEAKSCAN_END_ID when the counter wraps. */
+uint32_t ls_next_id(uint32_t *counter);
 #endif

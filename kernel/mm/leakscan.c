@@ -199,10 +199,12 @@ unpark:
     /* Sweep: white and old enough = leak.  Compact them to the front. */
     size_t nleak = 0;
     uint64_t young = 0, leaked_bytes = 0;
+    if (flags & LEAKSCAN_ALL_AGES)
+        min_age = 0;
     for (size_t i = 0; i < n; i++) {
         if (objs[i].color != LS_WHITE)
             continue;
-        if (t0 - objs[i].ts_ns < min_age || objs[i].ts_ns > t0) {
+        if (!ls_is_leak(&objs[i], t0, min_age)) {
             young++;
             continue;
         }
@@ -302,7 +304,7 @@ noinline int leakscan_run(uint32_t scan_id, unsigned flags, struct leakscan_resu
         return -3;
     }
     if (!scan_id)
-        scan_id = __atomic_add_fetch(&ls.next_id, 1, __ATOMIC_RELAXED);
+        scan_id = ls_next_id(&ls.next_id);
     /* The caller's callee-saved registers, as on entry. */
     uint64_t regs[6];
     __asm__ volatile("mov %%rbx, 0(%0); mov %%r12, 8(%0); mov %%r13, 16(%0);"

@@ -107,3 +107,19 @@ void ls_drain(struct ls_state *s)
             ls_scan_range(s, (const void *)o->start, o->size);
     }
 }
+
+int ls_is_leak(const struct ls_obj *o, uint64_t t0, uint64_t min_age)
+{
+    /* Allocated after t0: the scan's own helper threads, or another CPU
+     * before it parked.  Never a leak, even with no minimum age. */
+    return o->color == LS_WHITE && o->ts_ns <= t0 && t0 - o->ts_ns >= min_age;
+}
+
+uint32_t ls_next_id(uint32_t *counter)
+{
+    uint32_t id;
+    do
+        id = __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+    while (id == 0 || id == LEAKSCAN_END_ID);
+    return id;
+}

@@ -268,3 +268,35 @@ void test_scan_sort_lookup(void)
         CHECK_EQ(ls_lookup(&s, o[i].start + sz), (uint64_t)-1);
     }
 }
+
+/* The sweep rule, with and without a minimum age (the end scan has none). */
+void test_scan_age_rule(void)
+{
+    const uint64_t ms = 1000000, t0 = 5000 * ms;
+    struct ls_obj o;
+    memset(&o, 0, sizeof o);
+    o.color = LS_WHITE;
+    o.ts_ns = t0 - 300 * ms;
+    CHECK(ls_is_leak(&o, t0, 250 * ms));
+    CHECK(!ls_is_leak(&o, t0, 301 * ms)); /* young */
+    o.ts_ns = t0;
+    CHECK(ls_is_leak(&o, t0, 0)); /* no minimum age: every unreferenced object */
+    CHECK(!ls_is_leak(&o, t0, 1));
+    o.ts_ns = t0 + 1; /* allocated after the scan began (its helper threads) */
+    CHECK(!ls_is_leak(&o, t0, 0));
+    o.ts_ns = 0;
+    o.color = LS_GRAY; /* referenced: never a leak, however old */
+    CHECK(!ls_is_leak(&o, t0, 0));
+}
+
+/* Automatic scan ids never take 0 or the end scan's id, even on wrap-around. */
+void test_scan_ids_skip_end_id(void)
+{
+    uint32_t c = 0;
+    CHECK_EQ(ls_next_id(&c), 1);
+    CHECK_EQ(ls_next_id(&c), 2);
+    c = LEAKSCAN_END_ID - 2;
+    CHECK_EQ(ls_next_id(&c), LEAKSCAN_END_ID - 1);
+    CHECK_EQ(ls_next_id(&c), 1); /* END_ID and 0 skipped */
+    CHECK_EQ(c, 1);
+}

@@ -11,6 +11,8 @@
     X(test_quarantine_fifo)                                                                        \
     X(test_scan_roots_interior)                                                                    \
     X(test_scan_cycles_and_no_scan)                                                                \
-    X(test_scan_sort_lookup)
+    X(test_scan_sort_lookup)                                                                       \
+    X(test_scan_age_rule)                                                                          \
+    X(test_scan_ids_skip_end_id)
 
 TEST_MAIN(TESTS)
