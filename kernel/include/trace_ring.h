@@ -59,15 +59,22 @@ struct trace_ring {
     uint64_t pages_va, head, tail, lost, lost_pending;
     uint8_t reserved[16];
 };
+/* Ring directory (protocol section 11).  groups and sample_hz repeat the
+ * hello's fields for a host that reads the rings out of memory (no hello
+ * there); they were reserved (0) before, so the version stays 1 and
+ * UT_DIR_HELLO in flags says they are published. */
 struct trace_dir {
     uint32_t magic;
     uint16_t version, ncpu;
     uint32_t page_size, pages_per_cpu;
     uint64_t metadata_va;
     uint32_t metadata_len, mode;
-    uint8_t reserved[32];
+    uint32_t groups, sample_hz; /* as in the hello, kept current */
+    uint32_t flags;
+    uint8_t reserved[20];
     struct trace_ring rings[];
 };
+#define UT_DIR_HELLO 1u /* trace_dir.flags: groups and sample_hz are published */
 _Static_assert(sizeof(struct ut_frame_hdr) == 16, "frame header");
 _Static_assert(sizeof(struct ut_page_hdr) == 32, "page header");
 _Static_assert(sizeof(struct ut_rec_hdr) == 8, "record header");

@@ -93,10 +93,36 @@ NOTRACE static uint32_t tid_of(struct thread *t)
     return t ? (uint32_t)t->id : 0;
 }
 
+/* The hello's sample_hz: the sampler's rate while `profile` is on, else 0. */
+NOTRACE static uint32_t effective_sample_hz(uint32_t groups)
+{
+    return (groups & TG_BIT(TG_PROFILE)) ? trace_sample_hz : 0;
+}
+
+/* Copies groups and sample_hz into the ring directory (protocol section
+ * 11), for a host that reads the rings out of memory and has no hello.
+ * Called after every change of the mask.  Each field is one aligned 32-bit
+ * store, sample_hz first; two callers racing may store in either order, so
+ * each stores again until what it stored is still current: the last store
+ * then carries the newest values. */
+NOTRACE static void publish_hello_fields(void)
+{
+    if (!trace_dir)
+        return;
+    uint32_t g, hz;
+    do {
+        g = __atomic_load_n(&trace_groups, __ATOMIC_SEQ_CST);
+        hz = effective_sample_hz(g);
+        __atomic_store_n(&trace_dir->sample_hz, hz, __ATOMIC_RELEASE);
+        __atomic_store_n(&trace_dir->groups, g, __ATOMIC_RELEASE);
+    } while (g != __atomic_load_n(&trace_groups, __ATOMIC_SEQ_CST) || hz != effective_sample_hz(g));
+}
+
 uint32_t trace_start(uint32_t mask)
 {
     uint32_t old = __atomic_fetch_or(&trace_groups, mask & TG_ALL, __ATOMIC_SEQ_CST);
     trace_groups_changed();
+    publish_hello_fields();
     if (!(old & TG_BIT(TG_SCHED)) && (mask & TG_BIT(TG_SCHED)))
         trace_replay_thread_names();
     return old | (mask & TG_ALL);
@@ -106,6 +132,7 @@ NOTRACE uint32_t trace_stop(uint32_t mask)
 {
     uint32_t now = __atomic_and_fetch(&trace_groups, ~mask, __ATOMIC_SEQ_CST);
     trace_groups_changed();
+    publish_hello_fields();
     return now;
 }
 
@@ -401,6 +428,8 @@ void trace_init(void)
     __atomic_store_n(&trace_ready, nr == ncpus, __ATOMIC_RELEASE);
     trace_groups = groups;
     trace_groups_changed();
+    publish_hello_fields();
+    __atomic_store_n(&trace_dir->flags, UT_DIR_HELLO, __ATOMIC_RELEASE); /* after the fields */
     char gl[128];
     size_t o = 0;
     gl[0] = 0;
