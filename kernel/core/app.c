@@ -77,14 +77,15 @@ static noinline void scrub_dead_stack(void)
  */
 static noinline void end_scan(void)
 {
+    /* Brief console report: the app's result lines stay in view (and in a
+     * run record's console tail); each object's stack is in the events. */
+    const unsigned flags = LEAKSCAN_PRINT | LEAKSCAN_BRIEF | LEAKSCAN_EMIT | LEAKSCAN_ALL_AGES;
     char v[8];
     if (!cmdline_get(kernel_cmdline, "leakscan", v, sizeof v) || strcmp(v, "end"))
         return;
     struct leakscan_result r;
     uint64_t give_up = now_ns() + 10000000000ull;
-    while (leakscan_run(LEAKSCAN_END_ID, LEAKSCAN_PRINT | LEAKSCAN_EMIT | LEAKSCAN_ALL_AGES, &r) ==
-               -3 &&
-           now_ns() < give_up)
+    while (leakscan_run(LEAKSCAN_END_ID, flags, &r) == -3 && now_ns() < give_up)
         sleep_ms(1);
     printk("app: end scan id=%u leaks=%u leaked_bytes=%lu status=%d\n", LEAKSCAN_END_ID, r.leaks,
            r.leaked_bytes, r.status);

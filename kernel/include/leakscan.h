@@ -24,6 +24,7 @@
 #define LEAKSCAN_PRINT    1u /* console report (docs/app-api.md) */
 #define LEAKSCAN_EMIT     2u /* stack_def*, leak*, leak_scan_done events */
 #define LEAKSCAN_ALL_AGES 4u /* no minimum age (the end scan: nothing is in flight) */
+#define LEAKSCAN_BRIEF    8u /* with PRINT: begin, site and end lines only */
 
 /* Scan id of the end scan (boot option leakscan=end, core/app.c: one scan
  * after the app's main returns).  leakscan_run(0, ...) never hands it out,

@@ -241,7 +241,7 @@ unpark:
     if (flags & LEAKSCAN_PRINT) {
         printk("leakscan: begin id=%u objects=%lu young=%lu min_age_ms=%lu\n", scan_id, n, young,
                min_age / 1000000);
-        for (size_t i = 0; i < nleak && i < MAX_DETAILED; i++) {
+        for (size_t i = 0; i < nleak && i < MAX_DETAILED && !(flags & LEAKSCAN_BRIEF); i++) {
             printk("leakscan: unreferenced object 0x%lx size=%lu age_ms=%lu tid=%u stack=%u\n",
                    objs[i].start, objs[i].size, (t0 - objs[i].ts_ns) / 1000000, objs[i].tid,
                    objs[i].alloc_stack);

@@ -80,6 +80,12 @@ public final class RunCommand implements Callable<Integer> {
   boolean heap;
 
   @Option(
+      names = "--no-end-scan",
+      description =
+          "With --heap: no leak scan when the app's main returns (the kernel's leakscan=end).")
+  boolean noEndScan;
+
+  @Option(
       names = "--transport",
       defaultValue = "serial",
       paramLabel = "serial|vsock",
@@ -101,13 +107,17 @@ public final class RunCommand implements Callable<Integer> {
     if (capture && out == null) {
       throw new IllegalArgumentException("--trace, --profile and --heap need --out CAPTURE");
     }
+    if (noEndScan && !heap) {
+      throw new IllegalArgumentException("--no-end-scan goes with --heap");
+    }
     if (out != null) {
       if (!transport.equals("serial") && !transport.equals("vsock")) {
         throw new IllegalArgumentException(
             "--transport must be serial (COM2) or vsock (port 5151), got " + transport);
       }
       BootOptions boot =
-          new BootOptions(BootOptions.parseGroups(trace), profile == null ? 0 : profile, heap);
+          new BootOptions(
+              BootOptions.parseGroups(trace), profile == null ? 0 : profile, heap, !noEndScan);
       Path image = image();
       SessionConfig cfg =
           SessionConfig.of(image, appName(), boot, out)

@@ -7,13 +7,17 @@ import java.util.Locale;
 
 /**
  * What to instrument, as the kernel's boot options (docs/protocol.md section 7.1): {@code
- * trace=GROUPS}, {@code profile=HZ}, {@code heap=track}, always with {@code data=com2}.
+ * trace=GROUPS}, {@code profile=HZ}, {@code heap=track} (with {@code leakscan=end}), always with
+ * {@code data=com2}.
  *
  * @param groups bit mask of trace groups (protocol section 7.1), without profile and heap
  * @param profileHz sampling profiler rate, 0 = off
  * @param heap heap tracking: allocation stacks and the leak scan
+ * @param endScan with heap tracking, one more leak scan when the app's main returns ({@code
+ *     leakscan=end}, docs/app-api.md), so leaks made just before an app exits on its own are not
+ *     missed
  */
-public record BootOptions(int groups, int profileHz, boolean heap) {
+public record BootOptions(int groups, int profileHz, boolean heap, boolean endScan) {
   /** The kernel accepts 1..10000 Hz (SET_SAMPLE_RATE). */
   public static final int MAX_PROFILE_HZ = 10_000;
 
@@ -29,6 +33,11 @@ public record BootOptions(int groups, int profileHz, boolean heap) {
       throw new IllegalArgumentException(
           "profile rate " + profileHz + " Hz is outside 0.." + MAX_PROFILE_HZ);
     }
+  }
+
+  /** With the end scan whenever heap tracking is on (the default of {@code run --heap}). */
+  public BootOptions(int groups, int profileHz, boolean heap) {
+    this(groups, profileHz, heap, heap);
   }
 
   public static BootOptions none() {
@@ -89,6 +98,9 @@ public record BootOptions(int groups, int profileHz, boolean heap) {
     if (heap) {
       args.add("heap=track");
       args.add("leak_min_age=" + LEAK_MIN_AGE_MS);
+      if (endScan) {
+        args.add("leakscan=end");
+      }
     }
     return args;
   }

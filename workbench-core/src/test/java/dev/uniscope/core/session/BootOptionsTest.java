@@ -16,7 +16,18 @@ class BootOptionsTest {
             "trace=sched,irq,alloc,marker",
             "profile=997",
             "heap=track",
-            "leak_min_age=" + BootOptions.LEAK_MIN_AGE_MS);
+            "leak_min_age=" + BootOptions.LEAK_MIN_AGE_MS,
+            "leakscan=end");
+  }
+
+  @Test
+  void theEndScanComesWithHeapTrackingUnlessTurnedOff() {
+    assertThat(new BootOptions(0, 0, true).endScan()).isTrue();
+    assertThat(new BootOptions(0, 0, false).kernelArgs()).doesNotContain("leakscan=end");
+    assertThat(new BootOptions(0, 0, true, false).kernelArgs())
+        .containsExactly("data=com2", "trace=marker", "heap=track", "leak_min_age=250");
+    // Without heap tracking there is nothing to scan: no leakscan=end even when asked.
+    assertThat(new BootOptions(0, 0, false, true).kernelArgs()).doesNotContain("leakscan=end");
   }
 
   @Test
@@ -34,7 +45,8 @@ class BootOptionsTest {
         SessionConfig.of(Path.of("k.elf"), "leaky", new BootOptions(0, 0, true), Path.of("x"))
             .withExtraArgs("leak_min_age=2000 nokaslr");
     assertThat(c.cmdline())
-        .isEqualTo("app=leaky data=com2 trace=marker heap=track leak_min_age=2000 nokaslr");
+        .isEqualTo(
+            "app=leaky data=com2 trace=marker heap=track leakscan=end leak_min_age=2000 nokaslr");
   }
 
   @Test
