@@ -94,6 +94,7 @@ static noinline void end_scan(void)
 static void app_thread(void *arg)
 {
     const struct app *a = arg;
+    trace_channel_wait_started();
     uint64_t boot_us = (rdtsc() - bootinfo.tsc_entry) * 1000 / tsc_khz();
     printk("app: start name=%s cpus=%d boot_us=%lu\n", a->name, ncpus, boot_us);
     int status = a->main(kernel_cmdline);

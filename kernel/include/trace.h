@@ -137,6 +137,7 @@ int trace_timer_irq(struct trapframe *tf); /* every LAPIC timer IRQ; 1 = schedul
 void trace_init(void);        /* rings, directory, metadata, boot options; after SMP start */
 void trace_boot_done(void);   /* function tracer, data channel; before the app starts */
 void trace_final_drain(void); /* app exit: close every current page and send what is left */
+void trace_channel_wait_started(void); /* app thread, before main: the carrier is up */
 void trace_layout_region(uint64_t *start, uint64_t *size, uint64_t *phys);
 void ftrace_init(void); /* boot CPU, before the APs start: every -pg call site becomes a NOP */
 

@@ -45,6 +45,7 @@ uint64_t trace_tx_bytes, trace_tx_pages, trace_tx_ns;
 static const struct trace_carrier_ops *car; /* set by trace_channel_start */
 static volatile int host_seen;              /* a host connected (carriers with accept) */
 static volatile int car_failed;             /* its start failed: no host will come */
+static volatile int car_started;            /* its start returned (vsock: listening) */
 #define HOST_WAIT_S 10                      /* at app exit, for a host not yet connected */
 
 NOTRACE static void com2_write(const void *buf, uint32_t n)
@@ -349,6 +350,7 @@ static void tx_thread(void *arg)
         car_failed = 1;
         return;
     }
+    car_started = 1;
     for (;;) {
         mutex_lock(&tx_lock);
         int sent = 0;
@@ -384,6 +386,16 @@ void trace_channel_start(void)
         mutex_unlock(&tx_lock);
     }
     thread_create("trace/tx", tx_thread, 0, ncpus - 1);
+}
+
+/* The app starts once the carrier is up (bounded): starting it (vsock:
+ * the device, its driver thread, its buffers) allocates, and an app that
+ * measures the heap across its run (kvstore) must not see that as its own. */
+void trace_channel_wait_started(void)
+{
+    uint64_t end = now_ns() + 10000000000ull;
+    while (car && !car_started && !car_failed && now_ns() < end)
+        thread_sleep_ns(1000000);
 }
 
 /* At app exit: close every CPU's current page and send what is left. */
