@@ -46,7 +46,7 @@ static const struct trace_carrier_ops *car; /* set by trace_channel_start */
 static volatile int host_seen;              /* a host connected (carriers with accept) */
 static volatile int car_failed;             /* its start failed: no host will come */
 static volatile int car_started;            /* its start returned (vsock: listening) */
-#define HOST_WAIT_S 10                      /* at app exit, for a host not yet connected */
+#define HOST_WAIT_S 10 /* at app start and exit, for a host not yet connected */
 
 NOTRACE static void com2_write(const void *buf, uint32_t n)
 {
@@ -388,14 +388,19 @@ void trace_channel_start(void)
     thread_create("trace/tx", tx_thread, 0, ncpus - 1);
 }
 
-/* The app starts once the carrier is up (bounded): starting it (vsock:
- * the device, its driver thread, its buffers) allocates, and an app that
- * measures the heap across its run (kvstore) must not see that as its own. */
+/* The app starts once the carrier is up and, for a carrier the host
+ * connects to after boot (vsock), once the host is there (both bounded).
+ * Starting the carrier and accepting the host allocate (the device, its
+ * driver thread, the connection's buffers): an app that measures the heap
+ * across its run (kvstore) must not see that as its own.  And the trace
+ * then holds the app from its first event rather than what the rings kept. */
 void trace_channel_wait_started(void)
 {
-    uint64_t end = now_ns() + 10000000000ull;
-    while (car && !car_started && !car_failed && now_ns() < end)
+    uint64_t end = now_ns() + HOST_WAIT_S * 1000000000ull;
+    while (car && !car_failed && (!car_started || (car->accept && !host_seen)) && now_ns() < end)
         thread_sleep_ns(1000000);
+    if (car && car->accept && !host_seen && !car_failed)
+        printk("trace: data channel: no host after %d s, the app starts anyway\n", HOST_WAIT_S);
 }
 
 /* At app exit: close every CPU's current page and send what is left. */

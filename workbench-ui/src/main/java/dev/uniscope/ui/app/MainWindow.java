@@ -57,6 +57,7 @@ final class MainWindow {
   private boolean fileFlame;
   private boolean fileTimeline;
   private String mode = "none";
+  private String transport = "";
   private Path kernel;
 
   MainWindow() {
@@ -86,14 +87,15 @@ final class MainWindow {
     return ready;
   }
 
-  /** Boots {@code app} on {@code kernelElf} and shows it live. */
-  void bootLive(Path kernelElf, String app) {
+  /** Boots {@code app} on {@code kernelElf} and shows it live, traced over vsock or COM2. */
+  void bootLive(Path kernelElf, String app, boolean vsock) {
     mode = "live";
+    transport = vsock ? "vsock" : "serial";
     kernel = kernelElf;
     status.message("booting " + app + " on " + kernelElf);
     status.busy(-1, this::stopVm);
     stop.setDisable(false);
-    live = new LiveRun(kernelElf, app, new LiveObserver());
+    live = new LiveRun(kernelElf, app, vsock, new LiveObserver());
     live.start();
   }
 
@@ -326,6 +328,7 @@ final class MainWindow {
         height,
         complete,
         mode,
+        transport,
         status.vmState(),
         status.messageText(),
         console,

@@ -17,6 +17,7 @@ import java.util.Locale;
  *
  * @param ready whether the content was complete when the snapshot was taken
  * @param mode {@code live}, {@code capture} or {@code folded}
+ * @param transport the live trace channel, {@code vsock} or {@code serial}; empty otherwise
  * @param vmState the status bar's VM text
  * @param exitStatus the app's exit status in live mode, else -1
  * @param consoleBanner the console's {@code uniscope: kernel ... booting} line, or null
@@ -34,6 +35,7 @@ public record UiState(
     int height,
     boolean ready,
     String mode,
+    String transport,
     String vmState,
     int exitStatus,
     String status,
@@ -58,6 +60,7 @@ public record UiState(
       int height,
       boolean complete,
       String mode,
+      String transport,
       VmState vm,
       String status,
       ConsoleBuffer console,
@@ -80,6 +83,7 @@ public record UiState(
         height,
         complete,
         mode,
+        transport,
         vm.label(),
         vm instanceof VmState.Ended e ? e.exitStatus() : -1,
         status,

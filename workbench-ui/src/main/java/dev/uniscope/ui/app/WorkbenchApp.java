@@ -44,7 +44,7 @@ public final class WorkbenchApp extends Application {
       window.open(options.input(), options.kernel());
     } else {
       try {
-        window.bootLive(KernelImage.locate(options.kernel()), options.app());
+        window.bootLive(KernelImage.locate(options.kernel()), options.app(), options.vsock());
       } catch (IllegalArgumentException e) {
         window.fail(e.getMessage());
       }

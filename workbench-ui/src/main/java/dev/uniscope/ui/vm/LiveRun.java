@@ -58,6 +58,7 @@ public final class LiveRun implements AutoCloseable {
   private final String app;
   private final Observer observer;
   private final Timeline timeline = new Timeline();
+  private final boolean vsock;
   private volatile Symbols symbols;
   private volatile Session session;
   private volatile boolean closed;
@@ -65,9 +66,14 @@ public final class LiveRun implements AutoCloseable {
   private volatile Thread thread;
   private long lastTimeline;
 
-  public LiveRun(Path kernel, String app, Observer observer) {
+  /**
+   * @param vsock carry the trace over virtio-vsock (the workbench's own vhost-user backend) rather
+   *     than COM2
+   */
+  public LiveRun(Path kernel, String app, boolean vsock, Observer observer) {
     this.kernel = kernel;
     this.app = app;
+    this.vsock = vsock;
     this.observer = observer;
     this.symbols = new Symbols(null, Slide.NONE, kernel, null, "no hello yet");
   }
@@ -103,7 +109,8 @@ public final class LiveRun implements AutoCloseable {
       BootOptions boot = new BootOptions(BootOptions.parseGroups(GROUPS), PROFILE_HZ, false);
       SessionConfig config =
           SessionConfig.of(kernel, app, boot, dir.resolve("live.uscope"))
-              .withTimeout(java.time.Duration.ofMinutes(10));
+              .withTimeout(java.time.Duration.ofMinutes(10))
+              .withVsock(vsock);
       SessionListener listener =
           new SessionListener() {
             @Override

@@ -14,6 +14,7 @@ class LaunchOptionsTest {
     assertThat(o.input()).isNull();
     assertThat(o.kernel()).isNull();
     assertThat(o.app()).isEqualTo("kvstore");
+    assertThat(o.vsock()).isTrue();
     assertThat(o.screenshot()).isNull();
   }
 
@@ -21,10 +22,20 @@ class LaunchOptionsTest {
   void everyArgument() throws Exception {
     LaunchOptions o =
         LaunchOptions.parse(
-            List.of("cap.uscope", "--kernel", "k.elf", "--app", "spin", "--screenshot", "s.png"));
+            List.of(
+                "cap.uscope",
+                "--kernel",
+                "k.elf",
+                "--app",
+                "spin",
+                "--transport",
+                "serial",
+                "--screenshot",
+                "s.png"));
     assertThat(o.input()).isEqualTo(Path.of("cap.uscope"));
     assertThat(o.kernel()).isEqualTo(Path.of("k.elf"));
     assertThat(o.app()).isEqualTo("spin");
+    assertThat(o.vsock()).isFalse();
     assertThat(o.screenshot()).isEqualTo(Path.of("s.png"));
   }
 
@@ -32,6 +43,8 @@ class LaunchOptionsTest {
   void badCommandLinesNameTheProblem() {
     assertThatThrownBy(() -> LaunchOptions.parse(List.of("--screenshot")))
         .hasMessageContaining("--screenshot needs a value");
+    assertThatThrownBy(() -> LaunchOptions.parse(List.of("--transport", "tcp")))
+        .hasMessageContaining("--transport is vsock or serial, not 'tcp'");
     assertThatThrownBy(() -> LaunchOptions.parse(List.of("--bogus")))
         .hasMessageContaining("unknown option --bogus");
     assertThatThrownBy(() -> LaunchOptions.parse(List.of("a", "b")))
