@@ -103,23 +103,25 @@ public final class DataChannel implements AutoCloseable {
       return connection.session().stats();
     }
     try {
-      Hello[] hello = new Hello[1];
-      TraceSession.Snapshot s =
-          connection.inLoop(
-              () -> {
-                TraceSession ts = connection.session();
-                hello[0] = ts.hello();
-                if (hello[0] != null) {
-                  models.pump(ts.store());
-                }
-                return ts.stats();
-              },
-              LOOP_TIMEOUT_MILLIS);
-      if (hello[0] != null && !helloSeen) {
-        helloSeen = true;
-        listener.hello(hello[0]);
+      // The listener hears of the hello before the models get the first events: views name
+      // addresses with the symbols and slide it carries (a sample named before would stay hex).
+      if (!helloSeen) {
+        Hello hello = connection.inLoop(() -> connection.session().hello(), LOOP_TIMEOUT_MILLIS);
+        if (hello != null) {
+          helloSeen = true;
+          listener.hello(hello);
+        }
       }
-      return s;
+      boolean feed = helloSeen;
+      return connection.inLoop(
+          () -> {
+            TraceSession ts = connection.session();
+            if (feed) {
+              models.pump(ts.store());
+            }
+            return ts.stats();
+          },
+          LOOP_TIMEOUT_MILLIS);
     } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
       return connection.session().stats();
     }

@@ -24,6 +24,7 @@ class DataChannelTest {
     Path capture = dir.resolve("run.uscope");
     LiveModels models = new LiveModels();
     AtomicLong samples = new AtomicLong();
+    AtomicLong samplesBeforeHello = new AtomicLong(-1);
     Timeline timeline = new Timeline();
     models.subscribe(timeline);
     models.subscribe(
@@ -33,9 +34,15 @@ class DataChannelTest {
             samples.incrementAndGet();
           }
         });
+    SessionListener listener =
+        new SessionListener() {
+          @Override
+          public void hello(dev.uniscope.trace.session.Hello hello) {
+            samplesBeforeHello.set(samples.get());
+          }
+        };
     try (FakeKernelChannel kernel = new FakeKernelChannel(sock, true);
-        DataChannel ch =
-            DataChannel.connect(sock, capture, models, new SessionListener() {}, 10_000)) {
+        DataChannel ch = DataChannel.connect(sock, capture, models, listener, 10_000)) {
       kernel.done().get(60, TimeUnit.SECONDS);
       DataChannel.Finished f = ch.finish(30_000);
       assertThat(f.hello()).isPresent();
@@ -46,6 +53,8 @@ class DataChannelTest {
         .isEqualTo(
             Scenario.SAMPLES_A + Scenario.SAMPLES_B + Scenario.SAMPLES_C + Scenario.IDLE_SAMPLES);
     assertThat(timeline.threadNames()).containsEntry(5, Scenario.THREAD);
+    // Views learn the symbols (the hello) before any event reaches them.
+    assertThat(samplesBeforeHello.get()).isZero();
     try (CaptureReader r = CaptureReader.open(capture, new ProblemLog())) {
       assertThat(r.footerRebuilt()).isFalse();
       assertThat(r.load().stats().lostRecords()).isEqualTo(Scenario.LOST);
