@@ -1,6 +1,7 @@
 package dev.uniscope.tests.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.uniscope.cli.UniscopeCommand;
 import dev.uniscope.core.extract.RingDirectory;
@@ -54,8 +55,12 @@ class GdbExtractionTest {
   static final Duration T = Duration.ofMinutes(3);
   static final Pattern KASLR = Pattern.compile("^kaslr: slide=0x([0-9a-f]+) ");
   static final Pattern APP_START = Pattern.compile("^app: start name=threads");
-  // threads runs far longer than the test with this many items
-  static final String APP = "app=threads items=100000000 trace=sched,irq,marker";
+  static final Pattern TSC = Pattern.compile("^time: tsc (\\d+) kHz");
+  // threads runs far longer than the test with this many items; a light profiler (periodic timer)
+  static final String APP = "app=threads items=100000000 trace=sched,irq,marker profile=97";
+  // what the boot asks for: sched, irq, marker, profile (docs/protocol.md section 7.1)
+  static final int GROUPS = 0x123;
+  static final int SAMPLE_HZ = 97;
 
   @TempDir Path dir;
 
@@ -183,13 +188,45 @@ class GdbExtractionTest {
           assertThat(b.buildId()).isEqualTo(fromStream.buildId());
           assertThat(b.slide()).isEqualTo(fromStream.slide()).isEqualTo(slide);
         }
-        // The gdb capture decodes cleanly and holds events.
+        // The gdb capture decodes cleanly and holds events; its hello's now_ns is its newest
+        // record.
         try (CaptureReader r = CaptureReader.open(viaGdb, new ProblemLog())) {
           TraceSession s = r.load();
           assertThat(r.header().source()).isEqualTo(CaptureFormat.SOURCE_GUEST_MEMORY);
           assertThat(s.stats().badPages()).isZero();
           assertThat(s.store().eventCount()).isPositive();
+          assertThat(s.hello().nowNs()).isPositive().isEqualTo(newestEvent(s));
         }
+        // The memory hellos carry what the stream hello says: the groups and the sampling rate
+        // the boot asked for, and the TSC of the console line; the reports show the same.
+        long tscHz = Long.parseLong(vm.console().awaitLine(TSC, T).group(1)) * 1000;
+        Hello streamed = hello(serial);
+        assertHelloFields(streamed, tscHz);
+        for (Path p : new Path[] {viaGdb, viaDump}) {
+          Hello h = hello(p);
+          assertHelloFields(h, tscHz);
+          assertThat(h.tscHz()).as("tsc_hz of %s", p).isEqualTo(streamed.tscHz());
+        }
+        System.out.printf(
+            "hellos: stream groups 0x%x sample_hz %d tsc_hz %d; gdb groups 0x%x sample_hz %d"
+                + " tsc_hz %d now_ns %d; console tsc %d kHz%n",
+            streamed.groups(),
+            streamed.sampleHz(),
+            streamed.tscHz(),
+            hello(viaGdb).groups(),
+            hello(viaGdb).sampleHz(),
+            hello(viaGdb).tscHz(),
+            hello(viaGdb).nowNs(),
+            tscHz / 1000);
+        JsonNode streamReport = report(serial);
+        JsonNode gdbReport = report(viaGdb);
+        for (String field : new String[] {"groups", "sample_hz", "tsc_hz"}) {
+          assertThat(gdbReport.path("kernel").path(field))
+              .as("kernel.%s", field)
+              .isEqualTo(streamReport.path("kernel").path(field));
+        }
+        assertThat(gdbReport.path("profile").path("sample_hz").asInt()).isEqualTo(SAMPLE_HZ);
+        assertThat(streamReport.path("profile").path("sample_hz").asInt()).isEqualTo(SAMPLE_HZ);
       }
     }
   }
@@ -199,6 +236,7 @@ class GdbExtractionTest {
   void attachGdbOnAFlightRecorderThenReport() throws Exception {
     try (QemuVm vm = QemuVm.builder().append(APP + " data=none").smp(2).gdb().start()) {
       vm.console().awaitLine(APP_START, T);
+      long tscHz = Long.parseLong(vm.console().awaitLine(TSC, T).group(1)) * 1000;
       Path once = dir.resolve("once.uscope");
       assertThat(
               UniscopeCommand.execute(
@@ -229,19 +267,24 @@ class GdbExtractionTest {
           .isZero();
       assertThat(vm.isAlive()).isTrue();
       for (Path capture : new Path[] {once, periodic}) {
-        Path json = dir.resolve(capture.getFileName() + ".json");
-        assertThat(CaptureCli.report(capture, json)).isZero();
-        JsonNode r = CaptureCli.json(json);
+        JsonNode r = report(capture);
         assertThat(r.path("run").path("app").asString()).isEqualTo("threads");
         assertThat(r.path("run").path("outcome").asString())
             .isEqualTo(capture == once ? "detached" : "stopped");
         assertThat(r.path("events").path("by_group").path("sched").asLong()).isPositive();
         assertThat(r.path("kernel").path("elf_matches").asBoolean()).isTrue();
         assertThat(r.path("kernel").path("cmdline").asString()).contains("app=threads");
+        // The rebuilt hello: the boot's groups and sampling rate, the console's TSC.
+        assertThat(r.path("kernel").path("groups").asString())
+            .isEqualTo("sched,irq,marker,profile");
+        assertThat(r.path("kernel").path("sample_hz").asInt()).isEqualTo(SAMPLE_HZ);
+        assertThat(r.path("profile").path("sample_hz").asInt()).isEqualTo(SAMPLE_HZ);
+        assertThat(r.path("kernel").path("tsc_hz").asLong()).isCloseTo(tscHz, within(1000L));
         try (CaptureReader reader = CaptureReader.open(capture, new ProblemLog())) {
           assertThat(reader.header().source()).isEqualTo(CaptureFormat.SOURCE_GUEST_MEMORY);
           TraceSession s = reader.load();
           assertThat(s.hello().mode()).isEqualTo(1);
+          assertHelloFields(s.hello(), tscHz);
           assertThat(s.stats().badPages()).isZero();
         }
       }
@@ -336,10 +379,38 @@ class GdbExtractionTest {
   }
 
   private static LayoutBlock layout(Path capture) throws Exception {
+    return LayoutBlock.parse(hello(capture).layout());
+  }
+
+  private static Hello hello(Path capture) throws Exception {
     try (CaptureReader r = CaptureReader.open(capture, new ProblemLog())) {
       Hello h = r.load().hello();
       assertThat(h).as("hello of %s", capture).isNotNull();
-      return LayoutBlock.parse(h.layout());
+      return h;
     }
+  }
+
+  /** The boot's groups and sampling rate, and the TSC of the console's {@code time:} line. */
+  private static void assertHelloFields(Hello h, long tscHz) {
+    assertThat(h.groups()).as("groups of %s", h).isEqualTo(GROUPS);
+    assertThat(h.sampleHz()).as("sample_hz of %s", h).isEqualTo(SAMPLE_HZ);
+    assertThat(h.tscHz()).as("tsc_hz of %s", h).isCloseTo(tscHz, within(1000L));
+  }
+
+  private JsonNode report(Path capture) throws Exception {
+    Path json = dir.resolve(capture.getFileName() + ".json");
+    assertThat(CaptureCli.report(capture, json)).isZero();
+    return CaptureCli.json(json);
+  }
+
+  /** The time of the capture's newest event. */
+  private static long newestEvent(TraceSession s) {
+    long newest = 0;
+    for (int cpu = 0; cpu < s.store().cpuCount(); cpu++) {
+      for (long i = 0; i < s.store().eventCount(cpu); i++) {
+        newest = Math.max(newest, s.store().timestamp(cpu, i));
+      }
+    }
+    return newest;
   }
 }

@@ -2,20 +2,19 @@ package dev.uniscope.trace.memory;
 
 import dev.uniscope.trace.capture.LiveCapture;
 import dev.uniscope.trace.page.PageFormat;
-import dev.uniscope.trace.session.Hello;
 import dev.uniscope.trace.session.HelloCodec;
+import dev.uniscope.trace.session.ProblemLog;
 import dev.uniscope.trace.wire.FrameEncoder;
 import dev.uniscope.trace.wire.FrameType;
-import dev.uniscope.trace.wire.WireConstants;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * Reads the trace rings out of guest memory through the ring directory (docs/protocol.md section
- * 11) and records them as frames, exactly as a transport would have delivered them: a hello built
- * from the directory and the layout block, the metadata, then each CPU's pages oldest first. Every
- * value read from the guest is range-checked before it sizes a read.
+ * 11) and records them as frames, exactly as a transport would have delivered them: the hello of
+ * {@link MemoryHello}, the metadata, then each CPU's pages oldest first. Every value read from the
+ * guest is range-checked before it sizes a read.
  */
 public final class RingReader {
   public static final int DIR_MAGIC = 0x44525455; // "UTRD"
@@ -38,67 +37,21 @@ public final class RingReader {
   public static Result read(
       GuestMemory mem, long dirAddress, byte[] buildId, byte[] layout, LiveCapture capture)
       throws IOException {
-    ByteBuffer dir = readBytes(mem, dirAddress, DIR_HEADER);
-    if (dir.getInt(0) != DIR_MAGIC || (dir.getShort(4) & 0xFFFF) != 1) {
-      throw new IOException(
-          String.format("no trace directory (magic/version) at 0x%x", dirAddress));
-    }
-    int ncpu = dir.getShort(6) & 0xFFFF;
-    long pageSize = Integer.toUnsignedLong(dir.getInt(8));
-    long perCpu = Integer.toUnsignedLong(dir.getInt(12));
-    long mdAddr = dir.getLong(16);
-    long mdLen = Integer.toUnsignedLong(dir.getInt(24));
-    int mode = dir.getInt(28);
-    if (ncpu < 1 || ncpu > HelloCodec.MAX_CPUS) {
-      throw new IOException(
-          String.format("trace directory at 0x%x: ncpu %d out of range", dirAddress, ncpu));
-    }
-    if (!PageFormat.validPageSize(pageSize)
-        || perCpu < 2
-        || Long.bitCount(perCpu) != 1
-        || perCpu > HelloCodec.MAX_PAGES_PER_CPU) {
-      throw new IOException(
-          String.format(
-              "trace directory at 0x%x: page_size %d or pages_per_cpu %d invalid",
-              dirAddress, pageSize, perCpu));
-    }
-    if (mdLen < 1 || mdLen > WireConstants.MAX_PAYLOAD || (mode != 0 && mode != 1)) {
-      throw new IOException(
-          String.format(
-              "trace directory at 0x%x: metadata_len %d or mode %d invalid",
-              dirAddress, mdLen, mode));
-    }
-    int seq = 0;
-    Hello hello =
-        new Hello(
-            WireConstants.PROTOCOL_MAJOR,
-            WireConstants.PROTOCOL_MINOR,
-            ncpu,
-            mode,
-            (int) pageSize,
-            (int) perCpu,
-            0,
-            0,
-            0,
-            0,
-            buildId,
-            "",
-            layout);
-    capture.frame(FrameEncoder.encode(FrameType.HELLO, seq++, HelloCodec.encode(hello)));
-    capture.frame(
-        FrameEncoder.encode(FrameType.METADATA, seq++, readBytes(mem, mdAddr, (int) mdLen)));
+    DirectoryHeader dir = DirectoryHeader.parse(readBytes(mem, dirAddress, DIR_HEADER), dirAddress);
+    MemoryHello.record(mem, dirAddress, dir, buildId, "", layout, capture);
+    int seq = 2;
+    int ncpu = dir.ncpu();
+    long perCpu = dir.pagesPerCpu();
+    int pageSize = dir.pageSize();
+    ProblemLog problems = capture.session().problems();
     long pages = 0;
     long skipped = 0;
     for (int cpu = 0; cpu < ncpu; cpu++) {
       long descAt = dirAddress + DIR_HEADER + (long) cpu * RING_DESC;
       ByteBuffer ring = readBytes(mem, descAt, RING_DESC);
       if (ring.getInt(0) != RING_MAGIC || (ring.getShort(4) & 0xFFFF) != cpu) {
-        capture
-            .session()
-            .problems()
-            .add(
-                String.format(
-                    "ring descriptor of cpu %d at 0x%x: bad magic or cpu; skipped", cpu, descAt));
+        problems.add(
+            "ring descriptor of cpu %d at 0x%x: bad magic or cpu; skipped".formatted(cpu, descAt));
         continue;
       }
       long base = ring.getLong(8);
@@ -106,31 +59,41 @@ public final class RingReader {
       long first = Long.compareUnsigned(head, perCpu) > 0 ? head - perCpu : 0;
       for (long s = first; Long.compareUnsigned(s, head) < 0; s++) {
         long slot = s & (perCpu - 1);
-        ByteBuffer page = readBytes(mem, base + slot * pageSize, (int) pageSize);
-        boolean valid =
-            page.getInt(PageFormat.OFF_MAGIC) == PageFormat.MAGIC
-                && (page.getShort(PageFormat.OFF_CPU) & 0xFFFF) == cpu
-                && page.getLong(PageFormat.OFF_SEQ) == s;
-        long commit = Integer.toUnsignedLong(page.getInt(PageFormat.OFF_COMMIT));
-        if (!valid || commit > pageSize - PageFormat.HEADER) {
+        ByteBuffer page = readBytes(mem, base + slot * pageSize, pageSize);
+        int commit = committed(page, cpu, s, pageSize);
+        if (commit < 0) {
           skipped++;
-          capture
-              .session()
-              .problems()
-              .add(
-                  String.format(
-                      "cpu %d slot %d: no valid page %d (being rewritten?); skipped",
-                      cpu, slot, s));
+          problems.add(
+              "cpu %d slot %d: no valid page %d (being rewritten?); skipped"
+                  .formatted(cpu, slot, s));
           continue;
         }
-        ByteBuffer frame =
-            FrameEncoder.encode(
-                FrameType.PAGE, seq++ & 0xFFFF, page.slice(0, PageFormat.HEADER + (int) commit));
-        capture.frame(frame);
+        capture.frame(
+            FrameEncoder.encode(FrameType.PAGE, seq++ & 0xFFFF, page.slice(0, pageLength(commit))));
         pages++;
       }
     }
     return new Result(ncpu, pages, skipped);
+  }
+
+  /**
+   * The {@code commit} of the page in a ring slot when it is page {@code seq} of {@code cpu}
+   * (magic, cpu, seq) with a commit that fits the page, else -1: a slot being rewritten as it is
+   * read, or never written (docs/protocol.md section 11).
+   */
+  public static int committed(ByteBuffer page, int cpu, long seq, int pageSize) {
+    long commit = Integer.toUnsignedLong(page.getInt(PageFormat.OFF_COMMIT));
+    boolean valid =
+        page.getInt(PageFormat.OFF_MAGIC) == PageFormat.MAGIC
+            && (page.getShort(PageFormat.OFF_CPU) & 0xFFFF) == cpu
+            && page.getLong(PageFormat.OFF_SEQ) == seq
+            && commit <= pageSize - PageFormat.HEADER;
+    return valid ? (int) commit : -1;
+  }
+
+  /** Bytes of a page as a transport sends it: header and committed records. */
+  public static int pageLength(int commit) {
+    return PageFormat.HEADER + commit;
   }
 
   /**
@@ -169,8 +132,7 @@ public final class RingReader {
     return -1;
   }
 
-  private static ByteBuffer readBytes(GuestMemory mem, long address, int length)
-      throws IOException {
+  static ByteBuffer readBytes(GuestMemory mem, long address, int length) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     mem.read(address, b);
     if (b.hasRemaining()) {

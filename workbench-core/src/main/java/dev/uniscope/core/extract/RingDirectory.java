@@ -7,35 +7,24 @@ import dev.uniscope.core.memory.TargetMemory;
 import dev.uniscope.core.memory.Translation;
 import dev.uniscope.core.memory.UnmappedAddressException;
 import dev.uniscope.core.symbols.LayoutBlock;
+import dev.uniscope.trace.memory.DirectoryException;
+import dev.uniscope.trace.memory.DirectoryHeader;
 import dev.uniscope.trace.memory.RingReader;
-import dev.uniscope.trace.page.PageFormat;
-import dev.uniscope.trace.session.HelloCodec;
-import dev.uniscope.trace.wire.WireConstants;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The kernel's ring directory ({@code struct trace_dir}, docs/protocol.md section 11), checked:
- * every value that later sizes a read is in range, and the rings it describes fit in the target's
+ * The kernel's ring directory ({@code struct trace_dir}, docs/protocol.md section 11), checked: the
+ * header by trace-ingest's {@link DirectoryHeader}, and the rings it describes fit in the target's
  * memory.
  *
  * @param address virtual address (the directory's pointers are virtual)
  * @param physical its physical address
  * @param found how it was located
- * @param mode 0 streaming, 1 flight recorder
  */
-public record RingDirectory(
-    long address,
-    long physical,
-    Found found,
-    int ncpu,
-    int pageSize,
-    int pagesPerCpu,
-    long metadataAddress,
-    int metadataLength,
-    int mode) {
+public record RingDirectory(long address, long physical, Found found, DirectoryHeader header) {
 
   /** Layout-block region kind of the directory (docs/protocol.md section 11; docs/kaslr.md). */
   public static final int REGION_TRACE = 11;
@@ -48,9 +37,34 @@ public record RingDirectory(
     SCAN
   }
 
+  public int ncpu() {
+    return header.ncpu();
+  }
+
+  public int pageSize() {
+    return header.pageSize();
+  }
+
+  public int pagesPerCpu() {
+    return header.pagesPerCpu();
+  }
+
+  public long metadataAddress() {
+    return header.metadataAddress();
+  }
+
+  public int metadataLength() {
+    return header.metadataLength();
+  }
+
+  /** 0 streaming, 1 flight recorder. */
+  public int mode() {
+    return header.mode();
+  }
+
   /** Bytes of ring pages per CPU. */
   public long ringBytes() {
-    return (long) pagesPerCpu * pageSize;
+    return header.ringBytes();
   }
 
   /** Virtual address of CPU {@code cpu}'s ring descriptor. */
@@ -176,50 +190,24 @@ public record RingDirectory(
   static RingDirectory parse(
       ByteBuffer header, long address, long physical, Found found, long memoryBytes)
       throws ExtractionException {
-    ByteBuffer h = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    String at = "trace directory at 0x%x".formatted(address);
-    if (h.remaining() < RingReader.DIR_HEADER
-        || h.getInt(0) != RingReader.DIR_MAGIC
-        || (h.getShort(4) & 0xFFFF) != 1) {
-      throw new ExtractionException(at + ": no 'UTRD' magic with version 1");
+    DirectoryHeader h;
+    try {
+      h = DirectoryHeader.parse(header, address);
+    } catch (DirectoryException e) {
+      throw new ExtractionException(e.getMessage());
     }
-    int ncpu = h.getShort(6) & 0xFFFF;
-    long pageSize = Integer.toUnsignedLong(h.getInt(8));
-    long perCpu = Integer.toUnsignedLong(h.getInt(12));
-    long metadata = h.getLong(16);
-    long metadataLength = Integer.toUnsignedLong(h.getInt(24));
-    int mode = h.getInt(28);
-    if (ncpu < 1 || ncpu > HelloCodec.MAX_CPUS) {
-      throw new ExtractionException(at + ": ncpu " + ncpu + " outside 1.." + HelloCodec.MAX_CPUS);
-    }
-    if (!PageFormat.validPageSize(pageSize)) {
-      throw new ExtractionException(at + ": page_size " + pageSize + " invalid");
-    }
-    if (perCpu < 2 || Long.bitCount(perCpu) != 1 || perCpu > HelloCodec.MAX_PAGES_PER_CPU) {
-      throw new ExtractionException(
-          at + ": pages_per_cpu " + perCpu + " is not a power of two in 2..262144");
-    }
-    if (metadataLength < 1 || metadataLength > WireConstants.MAX_PAYLOAD) {
-      throw new ExtractionException(at + ": metadata_len " + metadataLength + " outside 1..65536");
-    }
-    if (mode != 0 && mode != 1) {
-      throw new ExtractionException(at + ": mode " + mode + " is neither 0 nor 1");
-    }
-    long rings = ncpu * perCpu * pageSize; // at most 2^8 * 2^18 * 2^16: no overflow
+    long rings = h.ncpu() * h.ringBytes(); // at most 2^8 * 2^18 * 2^16: no overflow
     if (rings > memoryBytes) {
       throw new ExtractionException(
-          "%s: %d rings of %d x %d bytes (%d MiB) exceed the target's %d MiB of memory"
-              .formatted(at, ncpu, perCpu, pageSize, rings >> 20, memoryBytes >> 20));
+          "trace directory at 0x%x: %d rings of %d x %d bytes (%d MiB) exceed the target's %d MiB of memory"
+              .formatted(
+                  address,
+                  h.ncpu(),
+                  h.pagesPerCpu(),
+                  h.pageSize(),
+                  rings >> 20,
+                  memoryBytes >> 20));
     }
-    return new RingDirectory(
-        address,
-        physical,
-        found,
-        ncpu,
-        (int) pageSize,
-        (int) perCpu,
-        metadata,
-        (int) metadataLength,
-        mode);
+    return new RingDirectory(address, physical, found, h);
   }
 }

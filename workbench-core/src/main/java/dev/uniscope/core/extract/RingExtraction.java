@@ -8,24 +8,21 @@ import dev.uniscope.core.memory.TargetMemory;
 import dev.uniscope.core.memory.UnmappedAddressException;
 import dev.uniscope.core.symbols.LayoutBlock;
 import dev.uniscope.trace.capture.LiveCapture;
+import dev.uniscope.trace.memory.MemoryHello;
 import dev.uniscope.trace.memory.RingReader;
-import dev.uniscope.trace.page.PageFormat;
-import dev.uniscope.trace.session.Hello;
 import dev.uniscope.trace.session.HelloCodec;
 import dev.uniscope.trace.session.ProblemLog;
 import dev.uniscope.trace.wire.FrameEncoder;
 import dev.uniscope.trace.wire.FrameType;
-import dev.uniscope.trace.wire.WireConstants;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Reads the kernel's trace rings out of a {@link TargetMemory} (a stopped live VM, or a dump) into
- * a capture, as a transport would have delivered them: a hello built from the layout block and the
- * ring directory, the metadata, then each CPU's pages oldest first (docs/protocol.md section 11).
+ * a capture, as a transport would have delivered them: the hello of trace-ingest's {@link
+ * MemoryHello}, the metadata, then each CPU's pages oldest first (docs/protocol.md section 11).
  *
  * <p>Extraction can be repeated ({@link #pass}): each pass appends, per CPU, only the pages whose
  * sequence number is above the last one taken, so a capture grows like a streamed one. A pass that
@@ -86,25 +83,14 @@ public final class RingExtraction {
     RingDirectory dir = RingDirectory.find(memory, block);
     int layoutLength = Math.min(Math.max(block.size(), 0), HelloCodec.MAX_LAYOUT);
     byte[] layoutBytes = memory.physical().read(layout.blockAddress(), layoutLength);
-    byte[] metadata = memory.virtual().read(dir.metadataAddress(), dir.metadataLength());
-    byte[] cmd = cmdline.getBytes(StandardCharsets.UTF_8);
-    Hello hello =
-        new Hello(
-            WireConstants.PROTOCOL_MAJOR,
-            WireConstants.PROTOCOL_MINOR,
-            dir.ncpu(),
-            dir.mode(),
-            dir.pageSize(),
-            dir.pagesPerCpu(),
-            0,
-            0,
-            0,
-            0,
-            block.buildId().bytes(),
-            cmd.length <= HelloCodec.MAX_CMDLINE ? cmdline : "",
-            layoutBytes);
-    capture.frame(FrameEncoder.encode(FrameType.HELLO, 0, HelloCodec.encode(hello)));
-    capture.frame(FrameEncoder.encode(FrameType.METADATA, 1, ByteBuffer.wrap(metadata)));
+    MemoryHello.record(
+        TargetGuestMemory.virtual(memory),
+        dir.address(),
+        dir.header(),
+        block.buildId().bytes(),
+        cmdline,
+        layoutBytes,
+        capture);
     return new RingExtraction(memory, dir, capture, 2);
   }
 
@@ -177,20 +163,15 @@ public final class RingExtraction {
         ByteBuffer chunk = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < run; i++, s++) {
           ByteBuffer page = chunk.slice(i * pageSize, pageSize).order(ByteOrder.LITTLE_ENDIAN);
-          long commit = Integer.toUnsignedLong(page.getInt(PageFormat.OFF_COMMIT));
-          boolean valid =
-              page.getInt(PageFormat.OFF_MAGIC) == PageFormat.MAGIC
-                  && (page.getShort(PageFormat.OFF_CPU) & 0xFFFF) == cpu
-                  && page.getLong(PageFormat.OFF_SEQ) == s
-                  && commit <= pageSize - PageFormat.HEADER;
-          if (!valid) {
+          int commit = RingReader.committed(page, cpu, s, pageSize);
+          if (commit < 0) {
             skipped++;
             problems.add(
                 "cpu %d slot %d: no valid page %d (being rewritten?); skipped"
                     .formatted(cpu, s & (perCpu - 1), s));
             continue;
           }
-          int length = PageFormat.HEADER + (int) commit;
+          int length = RingReader.pageLength(commit);
           capture.frame(
               FrameEncoder.encode(FrameType.PAGE, frameSeq++ & 0xFFFF, page.slice(0, length)));
           pages++;

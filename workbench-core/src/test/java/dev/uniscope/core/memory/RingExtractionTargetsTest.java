@@ -14,6 +14,7 @@ import dev.uniscope.trace.capture.CaptureFormat;
 import dev.uniscope.trace.capture.CaptureReader;
 import dev.uniscope.trace.capture.LiveCapture;
 import dev.uniscope.trace.encode.PageWriter;
+import dev.uniscope.trace.memory.DirectoryHeader;
 import dev.uniscope.trace.memory.RingReader;
 import dev.uniscope.trace.meta.CoreEvents;
 import dev.uniscope.trace.meta.MetadataCodec;
@@ -46,6 +47,8 @@ class RingExtractionTargetsTest {
   static final long RINGS_PHYS = 0x310000;
   static final int PAGES = 8;
   static final int PAGE = 4096;
+  static final int GROUPS = 0x122; // irq, marker, profile
+  static final long TSC_KHZ = 2_593_905;
   static final String MTREE =
       """
       FlatView #0
@@ -71,6 +74,7 @@ class RingExtractionTargetsTest {
     d.putInt(0, RingReader.DIR_MAGIC).putShort(4, (short) 1).putShort(6, (short) 2);
     d.putInt(8, PAGE).putInt(12, PAGES).putLong(16, SyntheticKernel.DIRECT + META_PHYS);
     d.putInt(24, mdLength).putInt(28, 1);
+    d.putInt(32, GROUPS).putInt(36, 997).putInt(40, DirectoryHeader.FLAG_HELLO);
     for (int cpu = 0; cpu < 2; cpu++) {
       int o = 64 + cpu * 64;
       d.putInt(o, RingReader.RING_MAGIC).putShort(o + 4, (short) cpu);
@@ -84,7 +88,7 @@ class RingExtractionTargetsTest {
       regions.add(new long[] {11, SyntheticKernel.DIRECT + DIR_PHYS, 64 + 2 * 64, DIR_PHYS});
     }
     ByteBuffer block = at(0x200000, 896);
-    block.putInt(124, regions.size());
+    block.putLong(112, TSC_KHZ).putInt(124, regions.size());
     for (int i = 0; i < regions.size(); i++) {
       int o = 128 + 48 * i;
       long[] r = regions.get(i);
@@ -176,6 +180,11 @@ class RingExtractionTargetsTest {
       assertThat(body(live.file())).isEqualTo(body(fromDump.file()));
     }
     TraceSession s = load(dir.resolve("dump.ucap"));
+    // The hello: the directory's groups and rate, the block's TSC, the newest record's time.
+    assertThat(s.hello().groups()).isEqualTo(GROUPS);
+    assertThat(s.hello().sampleHz()).isEqualTo(997);
+    assertThat(s.hello().tscHz()).isEqualTo(TSC_KHZ * 1000);
+    assertThat(s.hello().nowNs()).isEqualTo(now);
     assertThat(s.stats().badPages()).isZero();
     assertThat(s.stats().records()).isEqualTo(254L * (PAGES + 5));
     assertThat(s.stats().missingPages()).isZero(); // overwritten history starts at seq 12
