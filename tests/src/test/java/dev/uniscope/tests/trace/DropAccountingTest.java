@@ -29,23 +29,7 @@ class DropAccountingTest {
   @Timeout(600)
   void everyDropIsInAPageHeaderAndFailsTheGate() throws Exception {
     Path capture = dir.resolve("flat-out.uscope");
-    int exit =
-        UniscopeCommand.execute(
-            "run",
-            "--kernel",
-            Kernel.elf().toString(),
-            "--app",
-            "tracebench",
-            "--smp",
-            "2",
-            "--trace",
-            "marker",
-            "--append",
-            "duration=500",
-            "--timeout",
-            "8m",
-            "--out",
-            capture.toString());
+    int exit = TracebenchRateTest.record(capture, 2, "duration=500");
     List<String> console = TracebenchRateTest.console(capture);
     assertThat(exit).as("run exit; console %s", console).isZero();
 

@@ -45,22 +45,7 @@ class TracebenchRateTest {
   void pacedRunWritesRateTimesDurationAndLosesNothing() throws Exception {
     Path capture = dir.resolve("tracebench.uscope");
     int exit =
-        UniscopeCommand.execute(
-            "run",
-            "--kernel",
-            Kernel.elf().toString(),
-            "--app",
-            "tracebench",
-            "--smp",
-            String.valueOf(SMP),
-            "--trace",
-            "marker",
-            "--append",
-            "rate=" + RATE + " duration=" + DURATION_MS + " wait_host=60000",
-            "--timeout",
-            "8m",
-            "--out",
-            capture.toString());
+        record(capture, SMP, "rate=" + RATE + " duration=" + DURATION_MS + " wait_host=60000");
     List<String> console = console(capture);
     assertThat(exit).as("run exit; console %s", console).isZero();
 
@@ -125,6 +110,26 @@ class TracebenchRateTest {
             .isGreaterThan(WINDOW_NS / 2);
       }
     }
+  }
+
+  /** {@code uniscope run --app tracebench --trace marker --append ARGS --out CAPTURE}: the exit. */
+  static int record(Path capture, int smp, String appArgs) {
+    return UniscopeCommand.execute(
+        "run",
+        "--kernel",
+        Kernel.elf().toString(),
+        "--app",
+        "tracebench",
+        "--smp",
+        String.valueOf(smp),
+        "--trace",
+        "marker",
+        "--append",
+        appArgs,
+        "--timeout",
+        "8m",
+        "--out",
+        capture.toString());
   }
 
   /** The console tail kept in the run record beside the capture (200 lines: all of this run). */

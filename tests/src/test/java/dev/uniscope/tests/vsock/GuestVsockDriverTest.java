@@ -3,7 +3,6 @@ package dev.uniscope.tests.vsock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniscope.tests.harness.QemuVm;
-import dev.uniscope.trace.vsock.VhostUserVsockBackend;
 import dev.uniscope.trace.vsock.VsockConnection;
 import dev.uniscope.trace.vsock.bridge.UnixPortExposer;
 import java.io.IOException;
@@ -22,8 +21,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * measures guest-to-host throughput. {@code rngread} checks the same transport with virtio-rng.
  */
 @Timeout(600)
-class GuestVsockDriverTest {
+class GuestVsockDriverTest extends BackendPerTest {
   static final Duration T = Duration.ofSeconds(120);
   static final int CID = 7;
   static final int PORT = 5000;
@@ -62,18 +59,8 @@ class GuestVsockDriverTest {
             return t;
           });
 
-  VsockBackendDir dir;
-  VhostUserVsockBackend backend;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    dir = VsockBackendDir.create("uniscope-gvsock-");
-    backend = dir.startBackend(CID);
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    dir.close();
+  GuestVsockDriverTest() {
+    super("uniscope-gvsock-", CID);
   }
 
   /** The options that attach the back-end at {@code socket} ({@link VsockBackendDir#qemuArgs}). */

@@ -3,7 +3,6 @@ package dev.uniscope.tests.vsock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.uniscope.tests.harness.QemuVm;
-import dev.uniscope.trace.vsock.VhostUserVsockBackend;
 import dev.uniscope.trace.vsock.VsockConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +12,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * VsockBackendDir and GuestVsockDriverTest's echo helpers.
  */
 @Timeout(600)
-class VsockInterruptTest {
+class VsockInterruptTest extends BackendPerTest {
   static final Duration T = GuestVsockDriverTest.T;
   static final int CID = 7;
   static final int PORT = 5000;
@@ -43,18 +40,8 @@ class VsockInterruptTest {
   static final Pattern ECHO_STATS =
       Pattern.compile("^vsockecho: stats .* irqs=(\\d+) msix_vectors=(\\d+)");
 
-  VsockBackendDir dir;
-  VhostUserVsockBackend backend;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    dir = VsockBackendDir.create("uniscope-vsirq-");
-    backend = dir.startBackend(CID);
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    dir.close();
+  VsockInterruptTest() {
+    super("uniscope-vsirq-", CID);
   }
 
   /** The back-end's QEMU options ({@link VsockBackendDir#qemuArgs}), extra vsock device props. */
