@@ -78,7 +78,13 @@ public final class KernelEnd {
 
   /** Answers {@code r} with OK, {@code value} and the message "ok". */
   public void replyOk(CommandCodec.Request r, long value) throws IOException {
-    Reply reply = new Reply(r.requestId(), r.opcode(), Reply.OK, value, "ok");
+    reply(r, Reply.OK, value, "ok");
+  }
+
+  /** Answers {@code r} with {@code status} ({@link Reply#OK}, {@link Reply#BUSY}, ...). */
+  public void reply(CommandCodec.Request r, int status, long value, String message)
+      throws IOException {
+    Reply reply = new Reply(r.requestId(), r.opcode(), status, value, message);
     write(
         FrameEncoder.encode(
             FrameType.REPLY, replySeq++, CommandCodec.encodeReply(reply, r.opcode().code())));

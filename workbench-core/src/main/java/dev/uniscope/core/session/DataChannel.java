@@ -143,7 +143,9 @@ public final class DataChannel implements AutoCloseable {
     pendingScan = connection.send(Command.leakScan());
     pendingScan.thenAccept(
         r -> {
-          if (!r.ok() && !scansRefused) {
+          // BUSY: another scan (the app's, or the kernel's end-of-app scan) is running; the
+          // next period asks again. Anything else means this kernel will not scan.
+          if (!r.ok() && r.status() != Reply.BUSY && !scansRefused) {
             scansRefused = true;
             listener.note("the kernel refused the leak scan: " + r.message());
           }

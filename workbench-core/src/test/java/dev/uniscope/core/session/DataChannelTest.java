@@ -62,6 +62,35 @@ class DataChannelTest {
   }
 
   @Test
+  void aBusyLeakScanIsAskedAgainNotTakenAsARefusal() throws Exception {
+    Path sock = dir.resolve("data.sock");
+    java.util.List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SessionListener listener =
+        new SessionListener() {
+          @Override
+          public void note(String message) {
+            notes.add(message);
+          }
+        };
+    try (FakeKernelChannel kernel = new FakeKernelChannel(sock, false, 1);
+        DataChannel ch =
+            DataChannel.connect(
+                sock, dir.resolve("c.uscope"), new LiveModels(), listener, 10_000)) {
+      assertThat(ch.awaitHello(30_000)).isTrue();
+      // As the session's periodic scan: ask again each period until a second request goes out
+      // (the first is answered BUSY). Bounded by the test's timeout.
+      while (kernel.commands().stream().filter("LEAK_SCAN"::equals).count() < 2) {
+        ch.requestLeakScan();
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+      }
+      ch.drain(false);
+      kernel.done().get(60, TimeUnit.SECONDS);
+      ch.finish(30_000);
+    }
+    assertThat(notes).noneMatch(n -> n.contains("refused"));
+  }
+
+  @Test
   void drainAsksForALeakScanAndAFlushBeforeTheEnd() throws Exception {
     Path sock = dir.resolve("data.sock");
     try (FakeKernelChannel kernel = new FakeKernelChannel(sock, false);

@@ -1,6 +1,7 @@
 package dev.uniscope.core.session;
 
 import dev.uniscope.trace.command.CommandCodec;
+import dev.uniscope.trace.command.Reply;
 import dev.uniscope.trace.testkit.KernelEnd;
 import java.io.EOFException;
 import java.io.IOException;
@@ -25,12 +26,22 @@ public final class FakeKernelChannel implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final boolean hangUpAfterPages;
+  private int busyScans;
 
   /**
    * @param hangUpAfterPages close right after the pages (an app that exits), else wait for FLUSH
    */
   public FakeKernelChannel(Path socket, boolean hangUpAfterPages) throws IOException {
+    this(socket, hangUpAfterPages, 0);
+  }
+
+  /**
+   * @param busyScans answer the first this many LEAK_SCANs BUSY (a scan already running)
+   */
+  public FakeKernelChannel(Path socket, boolean hangUpAfterPages, int busyScans)
+      throws IOException {
     this.hangUpAfterPages = hangUpAfterPages;
+    this.busyScans = busyScans;
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     Thread.ofPlatform().daemon().name("fake-kernel-channel").start(this::run);
@@ -73,6 +84,11 @@ public final class FakeKernelChannel implements AutoCloseable {
       }
       for (CommandCodec.Request r : requests) {
         commands.add(r.opcode().name());
+        if (r.opcode().name().equals("LEAK_SCAN") && busyScans > 0) {
+          busyScans--;
+          end.reply(r, Reply.BUSY, 0, "a scan is running");
+          continue;
+        }
         end.replyOk(r, 1);
         if (r.opcode().name().equals("FLUSH")) {
           return;
