@@ -184,7 +184,7 @@ public final class MemoryHello {
     LastRecord last = new LastRecord();
     for (int cpu = 0; cpu < dir.ncpu(); cpu++) {
       int o = cpu * RingReader.RING_DESC;
-      if (desc.getInt(o) != RingReader.RING_MAGIC || (desc.getShort(o + 4) & 0xFFFF) != cpu) {
+      if (!RingReader.validDescriptor(desc, o, cpu)) {
         continue;
       }
       long base = desc.getLong(o + 8);

@@ -49,23 +49,19 @@ public final class RingReader {
     for (int cpu = 0; cpu < ncpu; cpu++) {
       long descAt = dirAddress + DIR_HEADER + (long) cpu * RING_DESC;
       ByteBuffer ring = readBytes(mem, descAt, RING_DESC);
-      if (ring.getInt(0) != RING_MAGIC || (ring.getShort(4) & 0xFFFF) != cpu) {
-        problems.add(
-            "ring descriptor of cpu %d at 0x%x: bad magic or cpu; skipped".formatted(cpu, descAt));
+      if (!validDescriptor(ring, 0, cpu)) {
+        problems.add(badDescriptor(cpu, descAt));
         continue;
       }
       long base = ring.getLong(8);
       long head = ring.getLong(16);
       long first = Long.compareUnsigned(head, perCpu) > 0 ? head - perCpu : 0;
       for (long s = first; Long.compareUnsigned(s, head) < 0; s++) {
-        long slot = s & (perCpu - 1);
-        ByteBuffer page = readBytes(mem, base + slot * pageSize, pageSize);
+        ByteBuffer page = readBytes(mem, base + (s & (perCpu - 1)) * pageSize, pageSize);
         int commit = committed(page, cpu, s, pageSize);
         if (commit < 0) {
           skipped++;
-          problems.add(
-              "cpu %d slot %d: no valid page %d (being rewritten?); skipped"
-                  .formatted(cpu, slot, s));
+          problems.add(invalidSlot(cpu, s, perCpu));
           continue;
         }
         capture.frame(
@@ -89,6 +85,23 @@ public final class RingReader {
             && page.getLong(PageFormat.OFF_SEQ) == seq
             && commit <= pageSize - PageFormat.HEADER;
     return valid ? (int) commit : -1;
+  }
+
+  /** True when the ring descriptor at {@code offset} has the magic and belongs to {@code cpu}. */
+  public static boolean validDescriptor(ByteBuffer descriptors, int offset, int cpu) {
+    return descriptors.getInt(offset) == RING_MAGIC
+        && (descriptors.getShort(offset + 4) & 0xFFFF) == cpu;
+  }
+
+  /** The problem reported for a descriptor that fails {@link #validDescriptor}. */
+  public static String badDescriptor(int cpu, long address) {
+    return "ring descriptor of cpu %d at 0x%x: bad magic or cpu; skipped".formatted(cpu, address);
+  }
+
+  /** The problem reported for a slot without page {@code seq} ({@link #committed} said -1). */
+  public static String invalidSlot(int cpu, long seq, long pagesPerCpu) {
+    return "cpu %d slot %d: no valid page %d (being rewritten?); skipped"
+        .formatted(cpu, seq & (pagesPerCpu - 1), seq);
   }
 
   /** Bytes of a page as a transport sends it: header and committed records. */

@@ -172,7 +172,7 @@ public record RingDirectory(long address, long physical, Found found, DirectoryH
               .order(ByteOrder.LITTLE_ENDIAN);
       for (int cpu = 0; cpu < d.ncpu(); cpu++) {
         int o = cpu * RingReader.RING_DESC;
-        if (rings.getInt(o) != RingReader.RING_MAGIC || (rings.getShort(o + 4) & 0xFFFF) != cpu) {
+        if (!RingReader.validDescriptor(rings, o, cpu)) {
           return Optional.empty();
         }
       }

@@ -125,10 +125,8 @@ public final class RingExtraction {
     int pageSize = directory.pageSize();
     for (int cpu = 0; cpu < ncpu; cpu++) {
       int o = cpu * RingReader.RING_DESC;
-      if (desc.getInt(o) != RingReader.RING_MAGIC || (desc.getShort(o + 4) & 0xFFFF) != cpu) {
-        problems.add(
-            "ring descriptor of cpu %d at 0x%x: bad magic or cpu; skipped"
-                .formatted(cpu, directory.descriptorAddress(cpu)));
+      if (!RingReader.validDescriptor(desc, o, cpu)) {
+        problems.add(RingReader.badDescriptor(cpu, directory.descriptorAddress(cpu)));
         continue;
       }
       long base = desc.getLong(o + 8);
@@ -166,9 +164,7 @@ public final class RingExtraction {
           int commit = RingReader.committed(page, cpu, s, pageSize);
           if (commit < 0) {
             skipped++;
-            problems.add(
-                "cpu %d slot %d: no valid page %d (being rewritten?); skipped"
-                    .formatted(cpu, s & (perCpu - 1), s));
+            problems.add(RingReader.invalidSlot(cpu, s, perCpu));
             continue;
           }
           int length = RingReader.pageLength(commit);
