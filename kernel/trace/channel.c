@@ -224,8 +224,9 @@ static void handle_command(const uint8_t *p, uint32_t len)
             break;
         uint32_t hz = rd32(a);
         trace_sampler_set_rate(hz);
-        if (hz)
-            trace_start(TG_BIT(TG_PROFILE));
+        /* rate 0 leaves the groups alone; trace_start(0) still republishes the
+         * rate in the ring directory (memory captures read it there) */
+        trace_start(hz ? TG_BIT(TG_PROFILE) : 0);
         reply(req, op, UT_ST_OK, hz, 0);
         return;
     }
