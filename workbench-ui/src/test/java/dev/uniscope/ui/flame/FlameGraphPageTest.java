@@ -99,8 +99,8 @@ class FlameGraphPageTest {
         fire: function (el, type) {
           el.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true, view: window}));
         },
-        fireOnFrame: function (name, type) {
-          __t.fire(__t.frame(name).getElementsByTagName("rect")[0], type);
+        fireOnFrame: function (name, type, part) {
+          __t.fire(__t.frame(name).getElementsByTagName(part || "rect")[0], type);
         },
         text: function (id) {
           return document.getElementById(id).textContent;
@@ -220,7 +220,7 @@ class FlameGraphPageTest {
           js("__t.fire(document.getElementById('search'), 'click')");
           // Zoomed in, the share is still of all samples.
           answer = "x|y";
-          js("__t.fireOnFrame('a', 'click')");
+          js("__t.fireOnFrame('a', 'click', 'text')"); // on the label this time
           key(KeyCode.F, true);
           assertThat(prompts).hasSize(3);
           assertSearched(initial, "x", "y");
