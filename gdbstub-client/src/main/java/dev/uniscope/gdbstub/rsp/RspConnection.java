@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -93,23 +96,44 @@ public final class RspConnection implements AutoCloseable {
     if (endpoint instanceof RspEndpoint.Tcp) {
       b.option(ChannelOption.TCP_NODELAY, true);
     }
-    ChannelFuture f = b.connect(RspTransport.address(endpoint));
-    try {
-      if (!f.await(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+    // A stub that is starting has its socket but may not listen yet (QEMU binds, then listens):
+    // a refused connection is tried again for a few seconds before it counts.
+    long refusedUntil = System.nanoTime() + Math.min(timeout.toNanos(), REFUSED_RETRY.toNanos());
+    while (true) {
+      ChannelFuture f = b.connect(RspTransport.address(endpoint));
+      try {
+        if (!f.await(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+          f.cancel(true);
+          throw new RspException("timed out connecting to gdb stub at " + endpoint);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         f.cancel(true);
-        throw new RspException("timed out connecting to gdb stub at " + endpoint);
+        throw new RspException("interrupted connecting to gdb stub at " + endpoint, e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(true);
-      throw new RspException("interrupted connecting to gdb stub at " + endpoint, e);
+      if (f.isSuccess()) {
+        return conn;
+      }
+      if (!(f.cause() instanceof ConnectException) || System.nanoTime() - refusedUntil > 0) {
+        throw new RspException(
+            "cannot connect to gdb stub at " + endpoint + ": " + f.cause().getMessage(), f.cause());
+      }
+      REFUSED.incrementAndGet();
+      LockSupport.parkNanos(REFUSED_PAUSE_NANOS);
     }
-    if (!f.isSuccess()) {
-      throw new RspException(
-          "cannot connect to gdb stub at " + endpoint + ": " + f.cause().getMessage(), f.cause());
-    }
-    return conn;
   }
+
+  private static final AtomicLong REFUSED = new AtomicLong();
+
+  /** Refused connection attempts retried so far, process-wide (tests observe the retry). */
+  static long refusedAttempts() {
+    return REFUSED.get();
+  }
+
+  /** How long a refused connection is tried again (a stub just starting). */
+  static final Duration REFUSED_RETRY = Duration.ofSeconds(5);
+
+  private static final long REFUSED_PAUSE_NANOS = 20_000_000;
 
   /** Completes when the connection to the stub closes, for whatever reason. */
   public CompletableFuture<Void> closeFuture() {
