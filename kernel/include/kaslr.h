@@ -25,6 +25,14 @@ uint64_t kaslr_choose(uint64_t r, uint64_t start, uint64_t end, uint64_t size, u
 /* splitmix64: the reproducible generator behind kaslr_seed=N. */
 uint64_t splitmix64(uint64_t *state);
 
+/* The four randomized bases of a boot (include/layout.h windows). */
+struct kaslr_bases {
+    uint64_t kernel, heap, stacks, directmap;
+};
+/* One seed -> the four bases: one splitmix64 output each, in this order,
+ * so kaslr_seed=N reproduces a boot (kaslr_early, and the host tests). */
+void kaslr_bases(uint64_t seed, uint64_t image_size, struct kaslr_bases *out);
+
 /* The entropy pool (kaslr/entropy.c): a chain of bijections, so the result
  * is uniform if any one absorbed word is uniform and independent of those
  * absorbed after it.  Absorb the least trusted source first. */

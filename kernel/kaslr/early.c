@@ -160,15 +160,12 @@ void kaslr_early(uint32_t si_phys, uint64_t tsc)
         }
         bi->seed = seed;
         bi->kaslr = 1;
-        uint64_t st = seed;
-        bi->virt_base =
-            kaslr_choose(splitmix64(&st), KASLR_WIN_START, KASLR_WIN_END, size, KASLR_ALIGN);
-        bi->heap_base =
-            kaslr_choose(splitmix64(&st), HEAP_WIN_START, HEAP_WIN_END, HEAP_SPAN, HEAP_ALIGN);
-        bi->stack_base =
-            kaslr_choose(splitmix64(&st), STACK_WIN_START, STACK_WIN_END, STACK_SPAN, STACK_ALIGN);
-        hhdm_base =
-            kaslr_choose(splitmix64(&st), HHDM_WIN_START, HHDM_WIN_END, HHDM_MAX, HHDM_ALIGN);
+        struct kaslr_bases b;
+        kaslr_bases(seed, size, &b);
+        bi->virt_base = b.kernel;
+        bi->heap_base = b.heap;
+        bi->stack_base = b.stacks;
+        hhdm_base = b.directmap;
     }
     bi->slide = bi->virt_base - KERNEL_LINK;
 

@@ -1,5 +1,6 @@
 /* Relocation of the static PIE and slot arithmetic: pure code, host-tested. */
 #include "kaslr.h"
+#include "layout.h"
 
 long reloc_apply(const struct elf64_rela *r, size_t n, uint8_t *image, uint64_t image_size,
                  uint64_t link_base, uint64_t run_base)
@@ -40,4 +41,16 @@ uint64_t splitmix64(uint64_t *state)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
+}
+
+void kaslr_bases(uint64_t seed, uint64_t image_size, struct kaslr_bases *out)
+{
+    uint64_t st = seed;
+    out->kernel =
+        kaslr_choose(splitmix64(&st), KASLR_WIN_START, KASLR_WIN_END, image_size, KASLR_ALIGN);
+    out->heap = kaslr_choose(splitmix64(&st), HEAP_WIN_START, HEAP_WIN_END, HEAP_SPAN, HEAP_ALIGN);
+    out->stacks =
+        kaslr_choose(splitmix64(&st), STACK_WIN_START, STACK_WIN_END, STACK_SPAN, STACK_ALIGN);
+    out->directmap =
+        kaslr_choose(splitmix64(&st), HHDM_WIN_START, HHDM_WIN_END, HHDM_MAX, HHDM_ALIGN);
 }

@@ -66,12 +66,15 @@ static void windows_init(struct window *w, uint64_t image_size)
     w[3] = (struct window){"directmap", HHDM_WIN_START, HHDM_WIN_END, HHDM_MAX, HHDM_ALIGN};
 }
 
-/* kaslr_early()'s choice for `seed`: four splitmix64 outputs, in its order. */
+/* kaslr_early()'s choice for `seed` (kaslr_bases), in windows_init's order. */
 static void choose_all(const struct window *w, uint64_t seed, uint64_t base[NWIN])
 {
-    uint64_t st = seed;
-    for (int i = 0; i < NWIN; i++)
-        base[i] = kaslr_choose(splitmix64(&st), w[i].start, w[i].end, w[i].size, w[i].align);
+    struct kaslr_bases b;
+    kaslr_bases(seed, w[0].size, &b);
+    base[0] = b.kernel;
+    base[1] = b.heap;
+    base[2] = b.stacks;
+    base[3] = b.directmap;
 }
 
 static int placed_ok(const struct window *w, uint64_t b)
