@@ -81,6 +81,27 @@ class GuestVsockDriverTest extends BackendPerTest {
         .start();
   }
 
+  /**
+   * Reads vsockstream's bytes to EOF: exactly {@code bytes} of them, byte k being {@code k * 7 + 1}
+   * (mod 256), so a lost, repeated or reordered chunk shows as the first wrong offset.
+   */
+  static void readStream(InputStream in, long bytes) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long n = 0;
+    long bad = -1;
+    int r;
+    while ((r = in.read(buf)) > 0) {
+      for (int i = 0; i < r && bad < 0; i++) {
+        if (buf[i] != (byte) ((n + i) * 7 + 1)) {
+          bad = n + i;
+        }
+      }
+      n += r;
+    }
+    assertThat(bad).as("first wrong byte").isEqualTo(-1);
+    assertThat(n).isEqualTo(bytes);
+  }
+
   static byte[] pattern(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
@@ -269,22 +290,8 @@ class GuestVsockDriverTest extends BackendPerTest {
       VsockConnection c = accepted.poll(T.toSeconds(), TimeUnit.SECONDS);
       assertThat(c).as("guest connected; console: %s", vm.console().text()).isNotNull();
       long t0 = System.nanoTime();
-      byte[] buf = new byte[1 << 16];
-      long n = 0;
-      long bad = -1;
-      int r;
-      InputStream in = c.input();
-      while ((r = in.read(buf)) > 0) {
-        for (int i = 0; i < r && bad < 0; i++) {
-          if (buf[i] != (byte) ((n + i) * 7 + 1)) {
-            bad = n + i;
-          }
-        }
-        n += r;
-      }
+      readStream(c.input(), bytes);
       long ns = System.nanoTime() - t0;
-      assertThat(bad).as("first wrong byte").isEqualTo(-1);
-      assertThat(n).isEqualTo(bytes);
       Matcher m =
           vm.console()
               .awaitLine(
@@ -293,7 +300,7 @@ class GuestVsockDriverTest extends BackendPerTest {
                   T);
       System.out.printf(
           "vsock guest->host -smp %d: %d bytes, host-side %.1f MB/s, guest-side %.1f MB/s%n",
-          smp, n, n * 1e3 / ns, Long.parseLong(m.group(2)) / 1e3);
+          smp, bytes, bytes * 1e3 / ns, Long.parseLong(m.group(2)) / 1e3);
       assertThat(vm.awaitExit(T).guestCode()).contains(0);
     }
   }

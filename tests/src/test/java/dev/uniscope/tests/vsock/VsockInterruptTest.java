@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.uniscope.tests.harness.QemuVm;
 import dev.uniscope.trace.vsock.VsockConnection;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -125,21 +124,7 @@ class VsockInterruptTest extends BackendPerTest {
         boot("app=vsockstream port=5001 bytes=" + bytes, smp, msix ? "" : ",vectors=0")) {
       VsockConnection c = accepted.poll(T.toSeconds(), TimeUnit.SECONDS);
       assertThat(c).as("guest connected; console: %s", vm.console().text()).isNotNull();
-      long n = 0;
-      long bad = -1;
-      byte[] buf = new byte[1 << 16];
-      int r;
-      InputStream in = c.input();
-      while ((r = in.read(buf)) > 0) {
-        for (int i = 0; i < r && bad < 0; i++) {
-          if (buf[i] != (byte) ((n + i) * 7 + 1)) {
-            bad = n + i;
-          }
-        }
-        n += r;
-      }
-      assertThat(bad).as("first wrong byte").isEqualTo(-1);
-      assertThat(n).isEqualTo(bytes);
+      GuestVsockDriverTest.readStream(c.input(), bytes);
       Matcher rate =
           vm.console()
               .awaitLine(
