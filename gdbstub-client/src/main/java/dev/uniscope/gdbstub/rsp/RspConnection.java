@@ -72,6 +72,14 @@ public final class RspConnection implements AutoCloseable {
 
   /** Connects (blocking, bounded by {@code timeout}). */
   public static RspConnection connect(RspEndpoint endpoint, Duration timeout, int maxPayload) {
+    return connect(endpoint, timeout, REFUSED_RETRY, maxPayload);
+  }
+
+  /**
+   * As {@link #connect(RspEndpoint, Duration, int)}, retrying refusals for {@code refusedRetry}.
+   */
+  static RspConnection connect(
+      RspEndpoint endpoint, Duration timeout, Duration refusedRetry, int maxPayload) {
     var conn = new RspConnection(endpoint);
     Bootstrap b =
         new Bootstrap()
@@ -98,7 +106,7 @@ public final class RspConnection implements AutoCloseable {
     }
     // A stub that is starting has its socket but may not listen yet (QEMU binds, then listens):
     // a refused connection is tried again for a few seconds before it counts.
-    long refusedUntil = System.nanoTime() + Math.min(timeout.toNanos(), REFUSED_RETRY.toNanos());
+    long refusedUntil = System.nanoTime() + Math.min(timeout.toNanos(), refusedRetry.toNanos());
     while (true) {
       ChannelFuture f = b.connect(RspTransport.address(endpoint));
       try {

@@ -13,12 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Connecting to a stub that is still starting: its socket exists before it listens. */
-@Timeout(60)
+@Timeout(120)
 class RspConnectTest {
   @TempDir Path dir;
 
@@ -36,14 +37,16 @@ class RspConnectTest {
     long refusedBefore = RspConnection.refusedAttempts();
     CompletableFuture<RspConnection> connecting;
     try {
+      // A retry window far beyond any scheduling delay of this test on a loaded machine (the
+      // default, 5 s, is for a QEMU that listens microseconds after binding).
+      Duration window = Duration.ofSeconds(90);
       connecting =
           CompletableFuture.supplyAsync(
-              () ->
-                  RspConnection.connect(new RspEndpoint.Unix(sock), Duration.ofSeconds(10), 4096));
+              () -> RspConnection.connect(new RspEndpoint.Unix(sock), window, window, 4096));
       // Until the client has been refused once: from then on it is retrying by itself.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (RspConnection.refusedAttempts() == refusedBefore && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
+        LockSupport.parkNanos(1_000_000);
       }
       assertThat(RspConnection.refusedAttempts())
           .as("refused attempts")
@@ -55,11 +58,12 @@ class RspConnectTest {
     Files.delete(sock);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(sock));
+      // The connection completes in the listen backlog, before accept().
+      RspConnection c = connecting.get(60, TimeUnit.SECONDS);
       try (SocketChannel accepted = server.accept()) {
-        RspConnection c = connecting.get(20, TimeUnit.SECONDS);
         assertThat(accepted.isConnected()).isTrue();
-        c.close();
       }
+      c.close();
     }
   }
 
