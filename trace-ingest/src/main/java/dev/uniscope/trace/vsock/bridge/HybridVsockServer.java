@@ -3,17 +3,13 @@ package dev.uniscope.trace.vsock.bridge;
 import dev.uniscope.trace.vsock.VhostUserVsockBackend;
 import dev.uniscope.trace.vsock.VsockConnection;
 import dev.uniscope.trace.vsock.connect.LineReader;
-import dev.uniscope.trace.vsock.ffm.StaleSocket;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,15 +43,7 @@ public final class HybridVsockServer implements AutoCloseable {
    */
   public static HybridVsockServer serve(VhostUserVsockBackend backend, Path path, Duration timeout)
       throws IOException {
-    StaleSocket.remove(path);
-    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      s.bind(UnixDomainSocketAddress.of(path));
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      s.close();
-      throw e;
-    }
+    ServerSocketChannel s = PrivateServerSocket.open(path);
     HybridVsockServer h = new HybridVsockServer(backend, path, s, timeout);
     Thread.ofPlatform().daemon().name("vsock-hybrid-server").start(h::acceptLoop);
     return h;

@@ -2,15 +2,11 @@ package dev.uniscope.trace.vsock.bridge;
 
 import dev.uniscope.trace.vsock.VhostUserVsockBackend;
 import dev.uniscope.trace.vsock.VsockConnection;
-import dev.uniscope.trace.vsock.ffm.StaleSocket;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -114,15 +110,7 @@ public final class UnixPortExposer implements AutoCloseable {
   }
 
   private static UnixPortExposer start(Path path, Source source, String name) throws IOException {
-    StaleSocket.remove(path);
-    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      s.bind(UnixDomainSocketAddress.of(path));
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      s.close();
-      throw e;
-    }
+    ServerSocketChannel s = PrivateServerSocket.open(path);
     UnixPortExposer x = new UnixPortExposer(path, s, source, name);
     x.acceptor.start();
     return x;
