@@ -78,12 +78,23 @@ class RspMultiplexerFakeStubTest {
     }
   }
 
+  /** The scripted stub, also answering OK to every breakpoint insert and remove. */
+  private FakeStub breakpointStub() throws java.io.IOException {
+    return new FakeStub(
+        dir.resolve("stub"),
+        "",
+        p -> p.startsWith("Z") || p.startsWith("z") ? reply("OK") : script(p));
+  }
+
+  private static RspClient connect(FakeStub stub) {
+    return RspClient.connect(
+        new RspEndpoint.Unix(stub.path()), RspOptions.defaults().withRequestTimeout(T));
+  }
+
   @Test
   void gdbInterruptDuringOurStopGetsTheStopAndTheTargetStaysStopped() throws Exception {
     try (var stub = new FakeStub(dir.resolve("stub"), "", RspMultiplexerFakeStubTest::script);
-        var client =
-            RspClient.connect(
-                new RspEndpoint.Unix(stub.path()), RspOptions.defaults().withRequestTimeout(T));
+        var client = connect(stub);
         var mux = RspMultiplexer.start(client);
         var gdb = new RawGdb(Path.of(mux.gdbTarget()))) {
       // '?' is answered by the multiplexer from the handshake's stop; QEMU never sees it again.
@@ -123,14 +134,8 @@ class RspMultiplexerFakeStubTest {
 
   @Test
   void detachIsAnsweredLocallyAndRemovesGdbsBreakpoints() throws Exception {
-    try (var stub =
-            new FakeStub(
-                dir.resolve("stub"),
-                "",
-                p -> p.startsWith("Z") || p.startsWith("z") ? reply("OK") : script(p));
-        var client =
-            RspClient.connect(
-                new RspEndpoint.Unix(stub.path()), RspOptions.defaults().withRequestTimeout(T));
+    try (var stub = breakpointStub();
+        var client = connect(stub);
         var mux = RspMultiplexer.start(client);
         var gdb = new RawGdb(Path.of(mux.gdbTarget()))) {
       gdb.send(frame("Z0,1000,1"));
@@ -143,14 +148,8 @@ class RspMultiplexerFakeStubTest {
 
   @Test
   void gdbLeavingWhileTheTargetRunsLeavesNoBreakpointsBehind() throws Exception {
-    try (var stub =
-            new FakeStub(
-                dir.resolve("stub"),
-                "",
-                p -> p.startsWith("Z") || p.startsWith("z") ? reply("OK") : script(p));
-        var client =
-            RspClient.connect(
-                new RspEndpoint.Unix(stub.path()), RspOptions.defaults().withRequestTimeout(T));
+    try (var stub = breakpointStub();
+        var client = connect(stub);
         var mux = RspMultiplexer.start(client)) {
       try (var gdb = new RawGdb(Path.of(mux.gdbTarget()))) {
         gdb.send(frame("Z0,2000,1"));
