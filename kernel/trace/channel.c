@@ -16,6 +16,7 @@
  * connection gets the hello, nothing is sent while no host is connected.
  */
 #include "kernel.h"
+#include "le.h"
 #include "arch.h"
 #include "cmdline.h"
 #include "heapdebug.h"
@@ -98,22 +99,6 @@ NOTRACE static void send_frame2(uint8_t type, const void *p1, uint32_t n1, const
     trace_tx_ns += now_ns() - t0;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* Caller holds tx_lock. */
 static void send_hello(void)
 {
@@ -162,15 +147,6 @@ static void reply(uint32_t req, uint16_t op, uint16_t status, uint32_t value, co
     send_frame2(UT_REPLY, b, 14 + ml, 0, 0);
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
 /* Flush requests for every CPU (W9): each acts at its next record or tick. */
 void trace_flush_all(void)
 {
@@ -199,8 +175,8 @@ static void handle_command(const uint8_t *p, uint32_t len)
 {
     if (len < 8)
         return; /* cannot even echo a request id: ignore */
-    uint32_t req = rd32(p);
-    uint16_t op = rd16(p + 4), alen = rd16(p + 6);
+    uint32_t req = get32(p);
+    uint16_t op = get16(p + 4), alen = get16(p + 6);
     const uint8_t *a = p + 8;
     if (alen != len - 8) {
         reply(req, op, UT_ST_BAD_ARGS, 0, "arg_len does not match the frame length");
@@ -216,13 +192,13 @@ static void handle_command(const uint8_t *p, uint32_t len)
     case UT_CMD_STOP:
         if (alen != 4)
             break;
-        reply(req, op, UT_ST_OK, op == UT_CMD_START ? trace_start(rd32(a)) : trace_stop(rd32(a)),
+        reply(req, op, UT_ST_OK, op == UT_CMD_START ? trace_start(get32(a)) : trace_stop(get32(a)),
               0);
         return;
     case UT_CMD_SET_SAMPLE_RATE: {
-        if (alen != 4 || rd32(a) > 10000)
+        if (alen != 4 || get32(a) > 10000)
             break;
-        uint32_t hz = rd32(a);
+        uint32_t hz = get32(a);
         trace_sampler_set_rate(hz);
         /* rate 0 leaves the groups alone; trace_start(0) still republishes the
          * rate in the ring directory (memory captures read it there) */
@@ -233,12 +209,12 @@ static void handle_command(const uint8_t *p, uint32_t len)
     case UT_CMD_SET_FUNC_FILTER: {
         if (alen < 4)
             break;
-        uint16_t mode = rd16(a), count = rd16(a + 2);
+        uint16_t mode = get16(a), count = get16(a + 2);
         if (mode > 2 || count > 256 || alen != 4 + 16u * count || (mode == 0 && count))
             break;
         static uint64_t ranges[512];
         for (unsigned i = 0; i < 2u * count; i++)
-            ranges[i] = (uint64_t)rd32(a + 4 + 8 * i) | (uint64_t)rd32(a + 8 + 8 * i) << 32;
+            ranges[i] = (uint64_t)get32(a + 4 + 8 * i) | (uint64_t)get32(a + 8 + 8 * i) << 32;
         int n = ftrace_set_filter(mode, count, ranges);
         if (n < 0)
             reply(req, op, UT_ST_UNSUPPORTED, 0, "kernel built without the function tracer");
@@ -289,9 +265,9 @@ static void handle_command(const uint8_t *p, uint32_t len)
         reply(req, op, UT_ST_OK, 0, 0);
         return;
     case UT_CMD_SET_MODE:
-        if (alen != 4 || rd32(a) > 1)
+        if (alen != 4 || get32(a) > 1)
             break;
-        set_mode(rd32(a));
+        set_mode(get32(a));
         reply(req, op, UT_ST_OK, trace_geom.mode, 0);
         return;
     default:

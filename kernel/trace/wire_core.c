@@ -3,6 +3,7 @@
  * frame headers, the command-frame receiver with resynchronisation, the
  * core event table and the metadata builder.  Pure, host-tested.
  */
+#include "le.h"
 #include "trace_ring.h"
 #include "trace.h"
 
@@ -63,11 +64,6 @@ NOTRACE void ut_rx_init(struct ut_rx *rx)
     rx->payload = rx->buf + UT_FRAME_HEADER;
 }
 
-static NOTRACE uint32_t rd32(const uint8_t *p)
-{
-    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static NOTRACE int known_type(uint8_t t)
 {
     return t >= UT_HELLO && t <= UT_REPLY;
@@ -97,7 +93,7 @@ static NOTRACE int rx_check(struct ut_rx *rx)
         if (rx->have < UT_FRAME_HEADER)
             return 0;
         uint8_t type = rx->buf[4], flags = rx->buf[5];
-        uint32_t len = rd32(rx->buf + 8);
+        uint32_t len = get32(rx->buf + 8);
         if (flags != 0 || !known_type(type) || len > UT_MAX_PAYLOAD || len > UT_RX_MAX) {
             if (len <= UT_MAX_PAYLOAD && len > UT_RX_MAX && !flags && known_type(type))
                 rx->too_long++;
@@ -109,7 +105,7 @@ static NOTRACE int rx_check(struct ut_rx *rx)
             return 0;
         uint32_t c = crc32c(0, rx->buf + 4, 8);
         c = crc32c(c, rx->buf + UT_FRAME_HEADER, len);
-        if (c != rd32(rx->buf + 12)) {
+        if (c != get32(rx->buf + 12)) {
             rx->bad_crc++;
             drop(rx, 1);
             continue;
