@@ -25,6 +25,13 @@ final class CaptureCli {
     return UniscopeCommand.execute(a.toArray(String[]::new));
   }
 
+  /** As {@link #run(Path, String...)} over virtio-vsock ({@code --transport vsock}). */
+  static int runOverVsock(Path capture, String... args) {
+    List<String> a = new ArrayList<>(List.of("--transport", "vsock"));
+    a.addAll(List.of(args));
+    return run(capture, a.toArray(String[]::new));
+  }
+
   /** {@code uniscope report CAPTURE --json FILE [more]}; returns the exit code. */
   static int report(Path capture, Path json, String... more) {
     List<String> a =

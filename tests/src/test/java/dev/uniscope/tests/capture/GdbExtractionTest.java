@@ -238,32 +238,9 @@ class GdbExtractionTest {
       vm.console().awaitLine(APP_START, T);
       long tscHz = Long.parseLong(vm.console().awaitLine(TSC, T).group(1)) * 1000;
       Path once = dir.resolve("once.uscope");
-      assertThat(
-              UniscopeCommand.execute(
-                  "attach",
-                  "--gdb",
-                  "unix:" + vm.gdbSocket(),
-                  "--kernel",
-                  Kernel.elf().toString(),
-                  "--once",
-                  "--out",
-                  once.toString()))
-          .isZero();
+      assertThat(attachGdb(vm, once, "--once")).isZero();
       Path periodic = dir.resolve("periodic.uscope");
-      assertThat(
-              UniscopeCommand.execute(
-                  "attach",
-                  "--gdb",
-                  "unix:" + vm.gdbSocket(),
-                  "--kernel",
-                  Kernel.elf().toString(),
-                  "--duration",
-                  "3s",
-                  "--interval",
-                  "500ms",
-                  "--pmemsave",
-                  "--out",
-                  periodic.toString()))
+      assertThat(attachGdb(vm, periodic, "--duration", "3s", "--interval", "500ms", "--pmemsave"))
           .isZero();
       assertThat(vm.isAlive()).isTrue();
       for (Path capture : new Path[] {once, periodic}) {
@@ -294,6 +271,17 @@ class GdbExtractionTest {
         assertThat(reader.load().stats().pages()).isPositive();
       }
     }
+  }
+
+  /** {@code uniscope attach --gdb STUB --kernel ELF OPTIONS --out CAPTURE}; the exit code. */
+  private static int attachGdb(QemuVm vm, Path capture, String... options) throws Exception {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "attach", "--gdb", "unix:" + vm.gdbSocket(), "--kernel", Kernel.elf().toString()));
+    a.addAll(List.of(options));
+    a.addAll(List.of("--out", capture.toString()));
+    return UniscopeCommand.execute(a.toArray(String[]::new));
   }
 
   private static RingExtraction.Pass extract(TargetMemory memory, Path file, int source)

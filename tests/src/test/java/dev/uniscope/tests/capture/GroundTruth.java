@@ -19,6 +19,18 @@ import tools.jackson.databind.JsonNode;
  * capture came through.
  */
 final class GroundTruth {
+  /** {@code run} options of leaky's ground-truth capture (over any transport). */
+  static final String[] LEAKY_RUN = {
+    "--app", "leaky", "--trace", "sched,irq,alloc", "--profile", "997", "--heap", "--duration", "5m"
+  };
+
+  /** {@code run} options of a spin capture: 2 vCPUs, 997 Hz, {@code durationMs} of burning. */
+  static String[] spinRun(int durationMs) {
+    return new String[] {
+      "--app", "spin", "--smp", "2", "--profile", "997", "--append", "duration=" + durationMs
+    };
+  }
+
   /** spin's call chain above each burn function, outermost first. */
   static final List<String> SPIN_CHAIN =
       List.of("spin_worker", "spin_round", "spin_dispatch", "spin_phase");

@@ -20,19 +20,7 @@ class LeakyCaptureTest {
   @Timeout(900)
   void leakReportIsTheGroundTruthAndTheLeakGateFails() throws Exception {
     Path capture = dir.resolve("leaky.uscope");
-    assertThat(
-            CaptureCli.run(
-                capture,
-                "--app",
-                "leaky",
-                "--trace",
-                "sched,irq,alloc",
-                "--profile",
-                "997",
-                "--heap",
-                "--duration",
-                "5m"))
-        .isZero();
+    assertThat(CaptureCli.run(capture, GroundTruth.LEAKY_RUN)).isZero();
     Path json = dir.resolve("r.json");
     assertThat(CaptureCli.report(capture, json, "--html", dir.resolve("html").toString())).isZero();
     JsonNode r = CaptureCli.json(json);

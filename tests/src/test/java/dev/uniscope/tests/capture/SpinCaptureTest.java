@@ -69,18 +69,7 @@ class SpinCaptureTest {
   /** One spin capture, its report (JSON + HTML) checked for this boot's KASLR slide. */
   private JsonNode spinRun(int attempt) throws Exception {
     Path capture = dir.resolve("spin" + attempt + ".uscope");
-    assertThat(
-            CaptureCli.run(
-                capture,
-                "--app",
-                "spin",
-                "--smp",
-                "2",
-                "--profile",
-                "997",
-                "--append",
-                "duration=8000"))
-        .isZero();
+    assertThat(CaptureCli.run(capture, GroundTruth.spinRun(8000))).isZero();
     Path json = dir.resolve("r" + attempt + ".json");
     Path html = dir.resolve("html" + attempt);
     assertThat(CaptureCli.report(capture, json, "--html", html.toString())).isZero();

@@ -27,21 +27,7 @@ class VsockCaptureTest {
   @Timeout(900)
   void leakyOverVsockReportsTheGroundTruth() throws Exception {
     Path capture = dir.resolve("leaky.uscope");
-    assertThat(
-            CaptureCli.run(
-                capture,
-                "--transport",
-                "vsock",
-                "--app",
-                "leaky",
-                "--trace",
-                "sched,irq,alloc",
-                "--profile",
-                "997",
-                "--heap",
-                "--duration",
-                "5m"))
-        .isZero();
+    assertThat(CaptureCli.runOverVsock(capture, GroundTruth.LEAKY_RUN)).isZero();
     assertThat(CaptureCli.consoleMatches(capture, CONNECTED)).isNotEmpty();
     Path json = dir.resolve("r.json");
     assertThat(CaptureCli.report(capture, json)).isZero();
@@ -63,20 +49,7 @@ class VsockCaptureTest {
 
   private JsonNode spinRun(int attempt) throws Exception {
     Path capture = dir.resolve("spin" + attempt + ".uscope");
-    assertThat(
-            CaptureCli.run(
-                capture,
-                "--transport",
-                "vsock",
-                "--app",
-                "spin",
-                "--smp",
-                "2",
-                "--profile",
-                "997",
-                "--append",
-                "duration=6000"))
-        .isZero();
+    assertThat(CaptureCli.runOverVsock(capture, GroundTruth.spinRun(6000))).isZero();
     assertThat(CaptureCli.consoleMatches(capture, CONNECTED)).isNotEmpty();
     Path json = dir.resolve("r" + attempt + ".json");
     assertThat(CaptureCli.report(capture, json)).isZero();
@@ -88,16 +61,7 @@ class VsockCaptureTest {
   void shortThreadsRunOverVsockMatchesTheAppsCounters() throws Exception {
     Path capture = dir.resolve("threads.uscope");
     assertThat(
-            CaptureCli.run(
-                capture,
-                "--transport",
-                "vsock",
-                "--app",
-                "threads",
-                "--smp",
-                "2",
-                "--trace",
-                "sched"))
+            CaptureCli.runOverVsock(capture, "--app", "threads", "--smp", "2", "--trace", "sched"))
         .isZero();
     assertThat(CaptureCli.consoleMatches(capture, CONNECTED)).isNotEmpty();
     Path json = dir.resolve("r.json");
