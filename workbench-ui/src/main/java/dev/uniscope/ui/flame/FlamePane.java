@@ -3,6 +3,7 @@ package dev.uniscope.ui.flame;
 import dev.uniscope.flamegraph.layout.FrameRect;
 import dev.uniscope.flamegraph.layout.Layout;
 import dev.uniscope.flamegraph.model.StackTree;
+import dev.uniscope.ui.canvas.CanvasHolder;
 import dev.uniscope.ui.console.ConsoleBuffer;
 import java.util.Locale;
 import javafx.geometry.Insets;
@@ -74,12 +75,7 @@ public final class FlamePane extends BorderPane {
     truth.setManaged(false);
     truth.setVisible(false);
     setTop(new javafx.scene.layout.VBox(head, truth));
-    Pane holder = new Pane(canvas);
-    holder.setMinSize(0, 0);
-    canvas.widthProperty().bind(holder.widthProperty());
-    canvas.heightProperty().bind(holder.heightProperty());
-    canvas.widthProperty().addListener(o -> redraw());
-    canvas.heightProperty().addListener(o -> redraw());
+    Pane holder = CanvasHolder.filling(canvas, this::redraw);
     canvas.setOnMouseMoved(e -> hover(e.getX(), e.getY()));
     canvas.setOnMouseExited(e -> hover(-1, -1));
     canvas.setOnMouseClicked(

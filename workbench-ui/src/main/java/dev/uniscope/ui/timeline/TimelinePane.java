@@ -1,6 +1,7 @@
 package dev.uniscope.ui.timeline;
 
 import dev.uniscope.core.analysis.timeline.Spans;
+import dev.uniscope.ui.canvas.CanvasHolder;
 import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -53,12 +54,7 @@ public final class TimelinePane extends BorderPane {
     head.setAlignment(Pos.CENTER_LEFT);
     head.setPadding(new Insets(4));
     setTop(head);
-    Pane holder = new Pane(canvas);
-    holder.setMinSize(0, 0);
-    canvas.widthProperty().bind(holder.widthProperty());
-    canvas.heightProperty().bind(holder.heightProperty());
-    canvas.widthProperty().addListener(o -> redraw());
-    canvas.heightProperty().addListener(o -> redraw());
+    Pane holder = CanvasHolder.filling(canvas, this::redraw);
     canvas.setOnScroll(
         e -> {
           if (snap == null || e.getDeltaY() == 0) {
